@@ -1,0 +1,67 @@
+"""Errors a user can fix, each with the exit code the command line returns for it.
+
+The exit codes are public (the README has the table); never reuse a number for a
+different kind of problem.
+"""
+
+from __future__ import annotations
+
+
+class AfterviewError(Exception):
+    """A problem the user can fix; the message says what is wrong and what to do."""
+
+    exit_code = 1
+
+
+class FileProblem(AfterviewError):
+    """A file that cannot be read: missing, a folder, not text, or broken TOML."""
+
+    exit_code = 3
+
+
+class InterviewError(AfterviewError):
+    """An interview description that reads but does not make sense."""
+
+    exit_code = 4
+
+
+class PlaceError(InterviewError):
+    """An unknown country, subdivision or time zone."""
+
+    exit_code = 5
+
+
+class TimelineError(InterviewError):
+    """A decision-timeline phrase afterview cannot read."""
+
+    exit_code = 6
+
+
+class PolicyError(AfterviewError):
+    """A follow-up policy that is unknown or breaks the rules every policy keeps."""
+
+    exit_code = 7
+
+
+class OutputError(AfterviewError):
+    """An output file that cannot be written."""
+
+    exit_code = 8
+
+
+class SettingsError(AfterviewError):
+    """A bad settings key or value."""
+
+    exit_code = 9
+
+
+class TrackerError(AfterviewError):
+    """A tracker database problem: an unknown interview id, a locked or damaged store."""
+
+    exit_code = 10
+
+
+class InviteError(AfterviewError):
+    """An invitation (.ics or .eml) afterview cannot plan from."""
+
+    exit_code = 11

@@ -1,0 +1,174 @@
+"""The values afterview works with: an interview, the people met, and planned follow-ups.
+
+Everything here is a frozen dataclass with no behaviour that touches the clock, the
+disk or the terminal, so the planning core can be tested with plain values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# The step names a calendar event can carry in CATEGORIES (the public contract).
+STEP_NAMES = (
+    "debrief",
+    "thank-you",
+    "handwritten-note",
+    "linkedin",
+    "check-in",
+    "move-on",
+    "keep-on-file",
+)
+
+# Actions that reach the employer; the others are private steps for the user.
+CONTACT_STEPS = frozenset({"thank-you", "handwritten-note", "linkedin", "check-in", "keep-on-file"})
+
+CHANNELS = ("email", "phone")
+
+
+@dataclass(frozen=True)
+class Interviewer:
+    """One person the candidate met."""
+
+    name: str
+    title: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    contact: bool = False
+    linkedin: str | None = None
+    linkedin_ok: bool | None = None
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Interview:
+    """One interview, as the user described it.
+
+    ``start`` and ``end`` are naive local date-times in ``timezone``.
+    """
+
+    company: str
+    role: str
+    start: dt.datetime
+    end: dt.datetime
+    timezone: str
+    country: str
+    interviewers: tuple[Interviewer, ...]
+    subdivision: str | None = None
+    policy: str = "standard"
+    decision: str | None = None
+    no_follow_ups: bool = False
+    channel: str = "email"
+    blackout: tuple[dt.date, ...] = ()
+    skip: tuple[str, ...] = ()
+    notes: str | None = None
+    candidate: str | None = None
+    id: str | None = None
+
+    @property
+    def day(self) -> dt.date:
+        """I: the interview's local date."""
+        return self.start.date()
+
+    @property
+    def contact(self) -> Interviewer:
+        """The person check-ins go to: the one marked ``contact``, else the first."""
+        for person in self.interviewers:
+            if person.contact:
+                return person
+        return self.interviewers[0]
+
+    @property
+    def key(self) -> str:
+        """What identifies this interview in event UIDs, stable across re-plans."""
+        if self.id:
+            return self.id
+        return f"{self.company}|{self.role}|{self.day.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """S: what the interviewer said about the decision, resolved to a date."""
+
+    phrase: str | None
+    date: dt.date | None
+    few_days: bool = False
+
+    def describe(self) -> str:
+        """``they said: 'by Friday' (Fri 27 Nov)``, or a note that they gave none."""
+        if self.date is None or self.phrase is None:
+            return "no decision date was given"
+        return f"they said: '{self.phrase}' ({short_date(self.date)})"
+
+
+@dataclass(frozen=True)
+class Me:
+    """The user's own details, used to sign drafts. Every field may be missing."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    signature: str | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A message the user can send as it is."""
+
+    subject: str | None
+    body: str
+    to: str | None = None  # an e-mail address, or a phone number for calls
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One dated action of a plan.
+
+    ``number`` counts check-ins (1, 2, 3; 0 for other steps). ``start`` and
+    ``minutes`` are set for timed events on the interview day (local time);
+    everything else is an all-day event on ``date``.
+    """
+
+    step: str
+    date: dt.date
+    reason: str
+    number: int = 0
+    person: Interviewer | None = None
+    start: dt.datetime | None = None
+    minutes: int = 0
+    channel: str = "email"
+    of: int = 0  # how many check-ins the policy plans, for "2 of 3"
+    draft: Draft | None = None
+    status: str = "planned"  # planned | cancelled
+    sequence: int = 0
+
+    @property
+    def is_contact(self) -> bool:
+        """Whether this action reaches the employer."""
+        return self.step in CONTACT_STEPS
+
+    @property
+    def label(self) -> str:
+        """The step's name with its number, as ``skip`` and the tracker write it."""
+        return f"{self.step}-{self.number}" if self.number else self.step
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A whole plan: the actions in date order, and warnings for the user."""
+
+    interview: Interview
+    policy: str
+    decision: Decision
+    followups: tuple[FollowUp, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+
+def short_date(day: dt.date) -> str:
+    """``Fri 27 Nov``: the form every reason uses, with the year when it is not obvious."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def long_date(day: dt.date) -> str:
+    """``Friday 27 November 2026``, for drafts."""
+    return f"{day:%A} {day.day} {day:%B} {day.year}"
