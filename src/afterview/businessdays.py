@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+
 from .errors import PlaceError
 
 ONE_DAY = dt.timedelta(days=1)
@@ -186,6 +188,12 @@ class BusinessCalendar:
         while day > floor and not self.is_business_day(day):
             day -= ONE_DAY
         return max(day, floor)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole calendar months; 31 Jan plus one month is the last day of February."""
+    later: dt.date = day + relativedelta(months=months)
+    return later
 
 
 def open_calendar(

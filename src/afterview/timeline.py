@@ -10,9 +10,7 @@ import calendar
 import datetime as dt
 import re
 
-from dateutil.relativedelta import relativedelta
-
-from .businessdays import BusinessCalendar
+from .businessdays import BusinessCalendar, add_months
 from .errors import TimelineError
 from .model import Decision, short_date
 
@@ -147,8 +145,7 @@ def _count(match: re.Match[str], shown: str, day: dt.date, cal: BusinessCalendar
         return day + dt.timedelta(days=n)
     if unit == "week":
         return day + dt.timedelta(weeks=n)
-    later: dt.date = day + relativedelta(months=n)
-    return later
+    return add_months(day, n)
 
 
 def _calendar_date(text: str, shown: str, day: dt.date) -> dt.date:
