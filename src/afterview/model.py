@@ -132,6 +132,7 @@ class FollowUp:
     step: str
     date: dt.date
     reason: str
+    title: str = ""
     number: int = 0
     person: Interviewer | None = None
     start: dt.datetime | None = None
@@ -141,6 +142,8 @@ class FollowUp:
     draft: Draft | None = None
     status: str = "planned"  # planned | cancelled
     sequence: int = 0
+    style: str = ""
+    hint: str = ""  # advice shown beside the draft, not part of it
 
     @property
     def is_contact(self) -> bool:

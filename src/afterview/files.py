@@ -1,0 +1,114 @@
+"""Reading and writing files safely: TOML in and out, and atomic writes.
+
+The only module that imports ``tomli_w``. A write goes to a temporary file in the
+same folder, is flushed to disk, and then renamed over the target, so a reader
+never sees half a file and a failed write never clobbers the old one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from .errors import FileProblem, OutputError
+
+MAX_INPUT_BYTES = 1_000_000
+
+
+def read_text(path: Path, what: str = "file") -> str:
+    """The text of a small UTF-8 file, or a FileProblem that says what to do."""
+    try:
+        if path.is_dir():
+            raise FileProblem(f"{path} is a folder: give the path of a {what}")
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise FileProblem(
+                f"{path} is {size // 1024} KB: a {what} is a few KB at most; "
+                "check that this is the right file"
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FileProblem(f"{path} does not exist: check the path") from None
+    except PermissionError:
+        raise FileProblem(f"cannot read {path}: permission denied") from None
+    except OSError as error:
+        raise FileProblem(f"cannot read {path}: {error.strerror or error}") from None
+    if b"\x00" in data:
+        raise FileProblem(f"{path} is not a text file: give a {what}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileProblem(
+            f"{path} is not UTF-8 text (byte {error.start}): save it as UTF-8"
+        ) from None
+
+
+def parse_toml(text: str, where: str) -> dict[str, Any]:
+    """A TOML document as a dict, or a FileProblem naming the line and column."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        raise FileProblem(f"{where}: not valid TOML: {message}") from None
+
+
+def line_of(text: str, key: str) -> int | None:
+    """The first line (1-based) that assigns ``key``, for error messages."""
+    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return None
+
+
+def dumps_toml(data: dict[str, Any]) -> str:
+    """TOML text for ``data`` (None values are left out)."""
+    import tomli_w
+
+    text: str = tomli_w.dumps(_without_none(data))
+    return text
+
+
+def _without_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` all at once, or leave ``path`` as it was."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder: give a file name such as plan.ics")
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {path}: the folder {folder} does not exist")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise OutputError(
+            f"cannot write {path}: {error.strerror or error} (choose another folder with -o)"
+        ) from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            os.chmod(temp_name, path.stat().st_mode & 0o777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp_name, 0o666 & ~umask)
+        os.replace(temp_name, path)
+    except OSError as error:
+        Path(temp_name).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

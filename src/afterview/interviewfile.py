@@ -1,0 +1,333 @@
+"""The interview file: TOML in the public format, read into an Interview and written back.
+
+Every problem is reported as one line that names the key (and its line) and says
+how to fix it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+from .errors import InterviewError, PlaceError
+from .files import dumps_toml, line_of, parse_toml, read_text
+from .model import CHANNELS, Interview, Interviewer
+
+INTERVIEW_KEYS = (
+    "id",
+    "company",
+    "role",
+    "start",
+    "end",
+    "timezone",
+    "country",
+    "subdivision",
+    "policy",
+    "decision",
+    "no_follow_ups",
+    "channel",
+    "blackout",
+    "skip",
+    "notes",
+    "candidate",
+    "interviewers",
+)
+INTERVIEWER_KEYS = (
+    "name",
+    "title",
+    "email",
+    "phone",
+    "contact",
+    "linkedin",
+    "linkedin_ok",
+    "topics",
+)
+REQUIRED = ("company", "role", "start", "timezone", "country", "interviewers")
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+class _Reader:
+    """Typed access to one TOML table, with errors that point at the line."""
+
+    def __init__(self, table: dict[str, Any], text: str, where: str, prefix: str = "") -> None:
+        self.table, self.text, self.where, self.prefix = table, text, where, prefix
+
+    def fail(self, key: str, message: str, error: type[InterviewError] = InterviewError) -> None:
+        line = line_of(self.text, key)
+        place = f"{self.where}, line {line}" if line else self.where
+        raise error(f"{place}: '{self.prefix}{key}' {message}")
+
+    def text_or_none(self, key: str) -> str | None:
+        value = self.table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.fail(key, f'must be text in quotes, like {key} = "..."')
+        stripped = str(value).strip()
+        if not stripped:
+            self.fail(key, "is empty: fill it in or remove the line")
+        return stripped
+
+    def required_text(self, key: str) -> str:
+        value = self.text_or_none(key)
+        if value is None:
+            self.fail(key, "is missing: add it")
+        return str(value)
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.table.get(key, default)
+        if not isinstance(value, bool):
+            self.fail(key, "must be true or false")
+        return bool(value)
+
+    def optional_flag(self, key: str) -> bool | None:
+        return None if self.table.get(key) is None else self.flag(key, False)
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self.table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(key, f'must be a list of texts, like {key} = ["a", "b"]')
+        return tuple(v.strip() for v in value if v.strip())
+
+
+def read_interview(path: Path, defaults: dict[str, str] | None = None) -> Interview:
+    """The interview described in the TOML file at ``path``."""
+    text = read_text(path, "interview file (.toml)")
+    return parse_interview(text, str(path), defaults)
+
+
+def parse_interview(text: str, where: str, defaults: dict[str, str] | None = None) -> Interview:
+    """An Interview from TOML text; ``defaults`` fills country, subdivision and timezone."""
+    data = parse_toml(text, where)
+    return interview_from_dict(data, text, where, defaults)
+
+
+def interview_from_dict(
+    data: dict[str, Any], text: str, where: str, defaults: dict[str, str] | None = None
+) -> Interview:
+    """An Interview from an already parsed table (text is used for line numbers)."""
+    _check_keys(data, INTERVIEW_KEYS, text, where, "")
+    merged = dict(data)
+    for key in ("country", "subdivision", "timezone"):
+        if key not in merged and defaults and defaults.get(key):
+            if key == "subdivision" and "country" in data:
+                continue  # a region only makes sense with the country it belongs to
+            merged[key] = defaults[key]
+    for key in REQUIRED:
+        if key not in merged:
+            hint = _REQUIRED_HINTS[key]
+            raise InterviewError(f"{where}: '{key}' is missing: add {hint}")
+    read = _Reader(merged, text, where)
+    zone = _zone(read)
+    start = _moment(read, "start", zone)
+    end = _moment(read, "end", zone) if "end" in merged else start + dt.timedelta(hours=1)
+    if end <= start:
+        read.fail("end", f"({end:%Y-%m-%d %H:%M}) must be after start ({start:%Y-%m-%d %H:%M})")
+    channel = read.text_or_none("channel") or "email"
+    if channel not in CHANNELS:
+        read.fail("channel", f"must be one of {', '.join(CHANNELS)}, not '{channel}'")
+    identifier = read.text_or_none("id")
+    if identifier is not None and not _ID.match(identifier):
+        read.fail("id", "must be a short name of letters, digits, '.', '_' or '-'")
+    interview = Interview(
+        company=read.required_text("company"),
+        role=read.required_text("role"),
+        start=start,
+        end=end,
+        timezone=zone,
+        country=read.required_text("country"),
+        interviewers=_interviewers(merged.get("interviewers"), text, where),
+        subdivision=read.text_or_none("subdivision"),
+        policy=read.text_or_none("policy") or "standard",
+        decision=_decision(merged.get("decision"), read),
+        no_follow_ups=read.flag("no_follow_ups", False),
+        channel=channel,
+        blackout=_dates(read, "blackout"),
+        skip=read.texts("skip"),
+        notes=read.text_or_none("notes"),
+        candidate=read.text_or_none("candidate"),
+        id=identifier,
+    )
+    return interview
+
+
+_REQUIRED_HINTS = {
+    "company": 'company = "Northwind Traders"',
+    "role": 'role = "Senior Data Engineer"',
+    "start": "start = 2026-11-24T14:00:00 (the local date and time of the interview)",
+    "timezone": 'timezone = "America/New_York" (or set a default: afterview config set timezone)',
+    "country": 'country = "US" (the employer\'s country; or afterview config set country US)',
+    "interviewers": '[[interviewers]] with at least name = "..."',
+}
+
+
+def _check_keys(
+    table: dict[str, Any], known: tuple[str, ...], text: str, where: str, prefix: str
+) -> None:
+    for key in table:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"known keys are {', '.join(known)}"
+        line = line_of(text, key)
+        place = f"{where}, line {line}" if line else where
+        raise InterviewError(f"{place}: unknown key '{prefix}{key}': {hint}")
+
+
+def _zone(read: _Reader) -> str:
+    name = read.required_text("timezone")
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        names = zoneinfo.available_timezones()
+        lowered = {n.lower(): n for n in names}
+        if name.lower() in lowered:
+            return lowered[name.lower()]
+        close = difflib.get_close_matches(name, sorted(names), n=2, cutoff=0.6)
+        hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        read.fail(
+            "timezone",
+            f"is '{name}', which is not a time zone: {hint or 'use an IANA name'}"
+            " (like America/New_York or Europe/London)",
+            PlaceError,
+        )
+    return name
+
+
+def _moment(read: _Reader, key: str, zone: str) -> dt.datetime:
+    value = read.table.get(key)
+    example = f"{key} = 2026-11-24T14:00:00"
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            read.fail(key, f"must be a date and time without quotes, like {example}")
+    if not isinstance(value, dt.datetime):
+        if isinstance(value, dt.date):
+            read.fail(key, f"needs a time of day too, like {example}")
+        read.fail(key, f"must be a local date and time, like {example}")
+    assert isinstance(value, dt.datetime)
+    if value.tzinfo is not None:
+        value = value.astimezone(zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        read.fail(key, f"is in the year {value.year}: use a date between {FIRST_YEAR} and 2099")
+    return value.replace(second=0, microsecond=0)
+
+
+def _dates(read: _Reader, key: str) -> tuple[dt.date, ...]:
+    value = read.table.get(key, [])
+    if not isinstance(value, list):
+        read.fail(key, f"must be a list of dates, like {key} = [2026-12-24, 2026-12-31]")
+    days: list[dt.date] = []
+    for item in value:
+        if isinstance(item, str):
+            try:
+                item = dt.date.fromisoformat(item)
+            except ValueError:
+                read.fail(key, f"has '{item}', which is not a date like 2026-12-24")
+        if isinstance(item, dt.datetime) or not isinstance(item, dt.date):
+            read.fail(key, f"must hold dates only, like {key} = [2026-12-24]")
+        days.append(item)
+    return tuple(sorted(set(days)))
+
+
+def _decision(value: Any, read: _Reader) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        read.fail("decision", "is a date and time: give a date such as 2026-12-04")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        read.fail("decision", 'must be text such as "by Friday" or a date such as 2026-12-04')
+    return str(value).strip() or None
+
+
+def _interviewers(value: Any, text: str, where: str) -> tuple[Interviewer, ...]:
+    if not isinstance(value, list) or not value:
+        raise InterviewError(
+            f"{where}: 'interviewers' must list at least one person: add a "
+            '[[interviewers]] table with name = "..."'
+        )
+    people: list[Interviewer] = []
+    for index, table in enumerate(value, start=1):
+        if not isinstance(table, dict):
+            raise InterviewError(f"{where}: each interviewer must be an [[interviewers]] table")
+        prefix = f"interviewers[{index}]."
+        _check_keys(table, INTERVIEWER_KEYS, text, where, prefix)
+        read = _Reader(table, text, where, prefix)
+        if "name" not in table:
+            raise InterviewError(f"{where}: interviewer {index} has no 'name': add name = \"...\"")
+        email = read.text_or_none("email")
+        if email is not None and not _EMAIL.match(email):
+            read.fail("email", f"'{email}' is not an email address")
+        linkedin = read.text_or_none("linkedin")
+        if linkedin is not None and not linkedin.startswith(("https://", "http://")):
+            read.fail("linkedin", "must be the profile's web address, starting with https://")
+        people.append(
+            Interviewer(
+                name=read.required_text("name"),
+                title=read.text_or_none("title"),
+                email=email,
+                phone=read.text_or_none("phone"),
+                contact=read.flag("contact", False),
+                linkedin=linkedin,
+                linkedin_ok=read.optional_flag("linkedin_ok"),
+                topics=read.texts("topics"),
+            )
+        )
+    if sum(p.contact for p in people) > 1:
+        raise InterviewError(
+            f"{where}: more than one interviewer has contact = true: check-ins go to one person"
+        )
+    names = [p.name.casefold() for p in people]
+    if len(set(names)) != len(names):
+        raise InterviewError(f"{where}: two interviewers have the same name: list each person once")
+    return tuple(people)
+
+
+def interview_to_dict(interview: Interview) -> dict[str, Any]:
+    """The interview as a TOML-ready table in the public format."""
+    data: dict[str, Any] = {
+        "id": interview.id,
+        "company": interview.company,
+        "role": interview.role,
+        "start": interview.start,
+        "end": interview.end,
+        "timezone": interview.timezone,
+        "country": interview.country,
+        "subdivision": interview.subdivision,
+        "policy": interview.policy,
+        "decision": interview.decision,
+        "no_follow_ups": interview.no_follow_ups or None,
+        "channel": interview.channel if interview.channel != "email" else None,
+        "blackout": list(interview.blackout) or None,
+        "skip": list(interview.skip) or None,
+        "notes": interview.notes,
+        "candidate": interview.candidate,
+        "interviewers": [
+            {
+                "name": p.name,
+                "title": p.title,
+                "email": p.email,
+                "phone": p.phone,
+                "contact": p.contact or None,
+                "linkedin": p.linkedin,
+                "linkedin_ok": p.linkedin_ok,
+                "topics": list(p.topics) or None,
+            }
+            for p in interview.interviewers
+        ],
+    }
+    return data
+
+
+def dumps_interview(interview: Interview) -> str:
+    """The interview as TOML text that read_interview reads back to the same value."""
+    return dumps_toml(interview_to_dict(interview))

@@ -1,0 +1,114 @@
+"""From an interview to a plan: load its policy, open its calendar, read its timeline.
+
+This is the one call the command line and the tracker make; the pieces it joins
+(policies, businessdays, timeline, cadence) stay independent of each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+from . import cadence
+from .businessdays import BusinessCalendar, open_calendar
+from .errors import InterviewError, PolicyError
+from .model import Decision, Interview, Interviewer, Me, Plan
+from .policies import Policy, load_policy
+from .timeline import resolve
+
+# Interviews a custom policy is tried on before it is accepted: every weekday, two
+# kinds of weekend, with and without a decision date, and "a few days".
+_TRIAL_COUNTRIES = ("US", "SA")
+_TRIAL_START = dt.date(2027, 3, 1)
+_TRIAL_PHRASES = (None, "a few days", *(f"in {n} days" for n in (0, 1, 2, 5, 9, 14, 30)))
+
+
+def make_plan(
+    interview: Interview,
+    me: Me | None = None,
+    *,
+    policy: str | None = None,
+    decision: str | None = None,
+    base: Path | None = None,
+    outcome: str | None = None,
+    news: dt.date | None = None,
+) -> Plan:
+    """The follow-up plan for ``interview``; ``policy`` and ``decision`` override its file."""
+    if policy is not None:
+        interview = replace(interview, policy=policy)
+    if decision is not None:
+        interview = replace(interview, decision=decision)
+    chosen = get_policy(interview.policy, base)
+    check_skips(interview, chosen)
+    cal = open_calendar(interview.country, interview.subdivision, interview.blackout)
+    interview = replace(interview, country=cal.country, subdivision=cal.subdivision)
+    said = resolve(interview.decision, interview.day, cal)
+    return cadence.plan(interview, chosen, cal, said, me, outcome=outcome, news=news)
+
+
+def get_policy(name_or_path: str, base: Path | None = None) -> Policy:
+    """A policy by name or path; a custom one is tried against rule 4 first."""
+    chosen = load_policy(name_or_path, base)
+    if not chosen.built_in:
+        check_policy(chosen)
+    return chosen
+
+
+def check_skips(interview: Interview, policy: Policy) -> None:
+    """Refuse a ``skip`` entry that names no step of the policy."""
+    labels = [s.id for s in policy.steps]
+    for entry in interview.skip:
+        if entry not in labels:
+            raise InterviewError(
+                f"skip: '{entry}' is not a step of policy '{policy.name}': "
+                f"its steps are {', '.join(labels)}"
+            )
+
+
+def check_policy(policy: Policy) -> None:
+    """Refuse a policy that could put check-ins closer together than rule 4 allows."""
+    for country in _TRIAL_COUNTRIES:
+        cal = _trial_calendar(country)
+        for offset in range(7):
+            day = _TRIAL_START + dt.timedelta(days=offset)
+            for phrase in _TRIAL_PHRASES:
+                trial = _trial_interview(day, country, phrase)
+                said = resolve(phrase, day, cal)
+                try:
+                    cadence.plan(trial, policy, cal, said)
+                except PolicyError as error:
+                    raise PolicyError(
+                        f"{policy.source}: {error} (tried with an interview on "
+                        f"{day:%a %d %b %Y} in {country}"
+                        + (f", decision '{phrase}'" if phrase else "")
+                        + ")"
+                    ) from None
+
+
+@lru_cache(maxsize=4)
+def _trial_calendar(country: str) -> BusinessCalendar:
+    return open_calendar(country)
+
+
+def _trial_interview(day: dt.date, country: str, phrase: str | None) -> Interview:
+    start = dt.datetime.combine(day, dt.time(10, 0))
+    return Interview(
+        company="Trial",
+        role="Trial",
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        timezone="UTC",
+        country=country,
+        interviewers=(
+            Interviewer("Trial Person", linkedin="https://example.org", linkedin_ok=True),
+        ),
+        decision=phrase,
+    )
+
+
+def resolve_for(interview: Interview) -> Decision:
+    """S for an interview, on its employer's calendar."""
+    cal = open_calendar(interview.country, interview.subdivision)
+    return resolve(interview.decision, interview.day, cal)
