@@ -1,0 +1,537 @@
+"""The ``afterview`` command: parse arguments, call the core, print, exit.
+
+The only module that imports ``click``. Heavy modules (icalendar, holidays) are
+imported inside the commands that need them, so ``afterview --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import AfterviewError, OutputError
+
+if TYPE_CHECKING:
+    from .model import FollowUp, Interview, Plan
+    from .settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_INTERNAL = 1
+EXIT_INTERRUPTED = 130
+
+
+def reports_errors(command: F) -> F:
+    """Turn afterview's errors into one line on stderr and the documented exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except AfterviewError as error:
+            click.echo(f"afterview: {error}", err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("afterview: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:  # a bug: still one line, never a traceback
+            if os.environ.get("AFTERVIEW_DEBUG"):
+                raise
+            click.echo(
+                f"afterview: internal error ({type(error).__name__}: {error}); "
+                "run again with AFTERVIEW_DEBUG=1 for details and please report it",
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="afterview")
+def main() -> None:
+    """Plan your follow-ups after a job interview: thank-you notes, check-ins, and when to
+    move on, as calendar events with ready-to-send drafts.
+
+    \b
+    Example:
+      afterview plan northwind.toml        # writes northwind.ics
+      afterview show northwind.toml        # the same plan in the terminal
+    """
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _settings() -> Settings:
+    from .settings import load_settings
+
+    return load_settings()
+
+
+def _read(path: Path, settings: Settings) -> Interview:
+    from .interviewfile import read_interview
+
+    return read_interview(path, settings.defaults())
+
+
+def _make_plan(file: Path, policy: str | None, decision: str | None, settings: Settings) -> Plan:
+    from .planner import make_plan
+
+    interview = _read(file, settings)
+    return make_plan(interview, settings.me, policy=policy, decision=decision, base=file.parent)
+
+
+def _warn(plan: Plan, settings: Settings) -> None:
+    for warning in plan.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not settings.name:
+        click.echo(
+            "tip: drafts are signed '[your name]'; run: afterview config set name \"Your Name\"",
+            err=True,
+        )
+
+
+def _default_output(file: Path) -> Path:
+    name = f"{file.stem}-follow-ups.ics" if file.suffix.lower() == ".ics" else f"{file.stem}.ics"
+    return Path.cwd() / name
+
+
+def _span(followups: tuple[FollowUp, ...]) -> str:
+    if not followups:
+        return ""
+    first, last = followups[0].date, followups[-1].date
+    return f" ({first:%a} {first.day} {first:%b} to {last:%a} {last.day} {last:%b %Y})"
+
+
+_policy_option = click.option(
+    "--policy",
+    metavar="NAME|PATH",
+    help="Use this policy instead of the file's: a built-in name or a policy file.",
+)
+_decision_option = click.option(
+    "--decision",
+    metavar="TEXT",
+    help="What they said about the decision timeline, e.g. 'by Friday' (overrides the file).",
+)
+_file_argument = click.argument(
+    "file", type=click.Path(path_type=Path, dir_okay=True, exists=False)
+)
+
+
+# ---------------------------------------------------------------------------- plan
+
+
+@main.command()
+@_file_argument
+@click.option(
+    "-o",
+    "--output",
+    metavar="OUT.ics",
+    help="Where to write the calendar ('-' for standard output). Default: FILE's name with .ics.",
+)
+@_policy_option
+@_decision_option
+@click.option(
+    "--cancel",
+    is_flag=True,
+    help="Write the same events as cancelled, to remove an imported plan from your calendar.",
+)
+@reports_errors
+def plan(
+    file: Path, output: str | None, policy: str | None, decision: str | None, cancel: bool
+) -> None:
+    """Write the follow-up calendar (.ics) for an interview file.
+
+    \b
+    Example:
+      afterview plan northwind.toml
+      afterview plan northwind.toml --decision "within two weeks" -o northwind.ics
+    """
+    from .cadence import cancelled
+    from .files import write_atomic
+    from .ics import plan_calendar
+
+    settings = _settings()
+    made = _make_plan(file, policy, decision, settings)
+    followups = cancelled(made.followups) if cancel else made.followups
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    data = plan_calendar(made.interview, followups, stamp, settings.reminder_time)
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        _warn(made, settings)
+        return
+    target = Path(output) if output else _default_output(file)
+    if target.exists() and target.resolve() == file.resolve():
+        raise OutputError(f"{target} is the input file: choose another output name with -o")
+    write_atomic(target, data)
+    _warn(made, settings)
+    verb = "Cancelled" if cancel else "Planned"
+    click.echo(f"{verb} {len(followups)} events{_span(followups)}: wrote {target}")
+
+
+# ---------------------------------------------------------------------------- show
+
+
+@main.command()
+@_file_argument
+@_policy_option
+@_decision_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON with stable keys instead.")
+@reports_errors
+def show(file: Path, policy: str | None, decision: str | None, as_json: bool) -> None:
+    """Print the follow-up timeline: date, step, who, and why that date.
+
+    \b
+    Example:
+      afterview show northwind.toml
+      afterview show northwind.toml --json
+    """
+    settings = _settings()
+    made = _make_plan(file, policy, decision, settings)
+    if as_json:
+        click.echo(json.dumps(plan_json(made), indent=2, ensure_ascii=False))
+        return
+    click.echo(_timeline_text(made))
+    _warn(made, settings)
+
+
+def _timeline_text(made: Plan) -> str:
+    interview = made.interview
+    lines = [
+        f"{interview.company}, {interview.role}: interview "
+        f"{interview.start:%a %d %b %Y %H:%M} ({interview.timezone}), policy {made.policy}",
+    ]
+    if made.decision.date is not None:
+        lines.append(f"Decision expected: {made.decision.describe()}")
+    else:
+        lines.append("Decision expected: no date given")
+    if interview.no_follow_ups:
+        lines.append("They asked for no follow-ups: only courtesies are planned.")
+    lines.append("")
+    for f in made.followups:
+        when = f"{f.start:%H:%M}" if f.start else "all day"
+        who = f.person.name if f.person else "you"
+        lines.append(f"{f.date:%a %d %b %Y}  {when:<7}  {f.label:<16}  {who}")
+        lines.append(f"    {f.title}")
+        lines.append(f"    why: {f.reason}")
+    return "\n".join(lines)
+
+
+def plan_json(made: Plan) -> dict[str, Any]:
+    """The plan as JSON-ready data; the keys are documented in the README."""
+    from .drafts import mailto
+    from .ics import uid_for
+
+    interview = made.interview
+    return {
+        "company": interview.company,
+        "role": interview.role,
+        "candidate": interview.candidate,
+        "interview": {
+            "start": interview.start.isoformat(),
+            "end": interview.end.isoformat(),
+            "timezone": interview.timezone,
+            "country": interview.country,
+            "subdivision": interview.subdivision,
+        },
+        "policy": made.policy,
+        "decision": {
+            "said": made.decision.phrase,
+            "date": made.decision.date.isoformat() if made.decision.date else None,
+            "few_days": made.decision.few_days,
+        },
+        "no_follow_ups": interview.no_follow_ups,
+        "events": [
+            {
+                "uid": uid_for(interview.key, f),
+                "date": f.date.isoformat(),
+                "weekday": f"{f.date:%A}",
+                "time": f"{f.start:%H:%M}" if f.start else None,
+                "minutes": f.minutes or None,
+                "step": f.step,
+                "number": f.number or None,
+                "label": f.label,
+                "person": f.person.name if f.person else None,
+                "channel": f.channel,
+                "title": f.title,
+                "why": f.reason,
+                "status": f.status,
+                "draft": None
+                if f.draft is None
+                else {
+                    "to": f.draft.to,
+                    "subject": f.draft.subject,
+                    "body": f.draft.body,
+                    "mailto": mailto(f.draft),
+                },
+            }
+            for f in made.followups
+        ],
+        "warnings": list(made.warnings),
+    }
+
+
+# ---------------------------------------------------------------------------- policies
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead.")
+@click.option("--show", "show_name", metavar="NAME", help="Print one policy's file, to adapt.")
+@reports_errors
+def policies(as_json: bool, show_name: str | None) -> None:
+    """List the built-in follow-up policies, or print one as a start for your own.
+
+    \b
+    Example:
+      afterview policies
+      afterview policies --show standard > my-policy.toml
+    """
+    from .policies import BUILT_IN, built_in_text, load_policy
+
+    if show_name is not None:
+        click.echo(load_policy(show_name).text, nl=False)
+        return
+    loaded = [load_policy(name) for name in BUILT_IN]
+    if as_json:
+        data = [
+            {
+                "name": p.name,
+                "default": p.name == "standard",
+                "summary": p.summary,
+                "steps": [
+                    {
+                        "id": s.id,
+                        "step": s.step,
+                        "for": s.audience,
+                        "optional": s.optional,
+                        "on": s.on,
+                        "when": [r.describe() for r in s.when],
+                    }
+                    for s in p.steps
+                ],
+            }
+            for p in loaded
+        ]
+        click.echo(json.dumps(data, indent=2))
+        return
+    width = max(len(p.name) for p in loaded)
+    for p in loaded:
+        default = " (default)" if p.name == "standard" else ""
+        click.echo(f"{p.name:<{width}}  {p.summary}{default}")
+    del built_in_text
+
+
+# ---------------------------------------------------------------------------- check
+
+
+@main.command()
+@_file_argument
+@reports_errors
+def check(file: Path) -> None:
+    """Check an interview file or a policy file and explain any problem.
+
+    \b
+    Example:
+      afterview check northwind.toml
+      afterview check my-policy.toml
+    """
+    from .files import parse_toml, read_text
+
+    text = read_text(file, "TOML file")
+    data = parse_toml(text, str(file))
+    if "steps" in data and "interviewers" not in data:
+        from .planner import get_policy
+
+        policy = get_policy(str(file))
+        click.echo(
+            f"ok: {file} is a valid policy '{policy.name}' with {len(policy.steps)} steps "
+            f"and {policy.cadence_total} check-ins"
+        )
+        return
+    settings = _settings()
+    made = _make_plan(file, None, None, settings)
+    for warning in made.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"ok: {file} plans {len(made.followups)} events under policy {made.policy}"
+        f"{_span(made.followups)}"
+    )
+
+
+# ---------------------------------------------------------------------------- new
+
+
+@main.command()
+@click.option("-o", "--output", metavar="FILE", help="Where to write the interview file.")
+@reports_errors
+def new(output: str | None) -> None:
+    """Answer a few questions and get an interview file to plan from.
+
+    \b
+    Example:
+      afterview new -o northwind.toml
+    """
+    from .interviewfile import dumps_interview, parse_interview
+    from .settings import save_setting
+
+    settings = _settings()
+    if not settings.name:
+        name = click.prompt(
+            "Your name (to sign drafts; saved once)", default="", show_default=False
+        )
+        if name.strip():
+            settings = save_setting("name", name)
+    company = click.prompt("Company")
+    role = click.prompt("Role")
+    today = dt.date.today()
+    day = click.prompt("Interview date (YYYY-MM-DD)", default=today.isoformat())
+    time = click.prompt("Start time (HH:MM)", default="10:00")
+    minutes = click.prompt("Length in minutes", default=60, type=click.IntRange(5, 600))
+    zone = click.prompt("Time zone", default=settings.timezone or _local_zone())
+    country = click.prompt("Employer's country (ISO code)", default=settings.country or "US")
+    subdivision = click.prompt(
+        "State, province or region (blank for none)",
+        default=settings.subdivision or "",
+        show_default=bool(settings.subdivision),
+    )
+    people: list[dict[str, Any]] = []
+    while True:
+        person = click.prompt(
+            "Interviewer's name" + (" (blank to finish)" if people else ""),
+            default="" if people else None,
+            show_default=False,
+        )
+        if not person.strip():
+            break
+        email = click.prompt(
+            f"{person}'s work email (blank if unknown)", default="", show_default=False
+        )
+        topics = click.prompt(
+            f"What you discussed with {person} (comma-separated, blank for none)",
+            default="",
+            show_default=False,
+        )
+        people.append(
+            {
+                "name": person.strip(),
+                "email": email.strip() or None,
+                "topics": [t.strip() for t in topics.split(",") if t.strip()] or None,
+            }
+        )
+    decision = click.prompt(
+        "What did they say about the decision timeline? (e.g. 'by Friday', blank if nothing)",
+        default="",
+        show_default=False,
+    )
+    from .files import dumps_toml, write_atomic
+
+    start = f"{day}T{time}:00"
+    draft: dict[str, Any] = {
+        "company": company,
+        "role": role,
+        "start": dt.datetime.fromisoformat(start) if _is_datetime(start) else start,
+        "timezone": zone,
+        "country": country,
+        "subdivision": subdivision.strip() or None,
+        "decision": decision.strip() or None,
+        "interviewers": people,
+    }
+    if isinstance(draft["start"], dt.datetime):
+        draft["end"] = draft["start"] + dt.timedelta(minutes=minutes)
+    text = dumps_toml(draft)
+    target = Path(output) if output else Path(f"{_slug(company)}-{day}.toml")
+    interview = parse_interview(text, str(target))
+    from .planner import make_plan
+
+    make_plan(interview)  # checks the country, region and timeline before anything is saved
+    if target.exists() and not click.confirm(f"{target} exists: replace it?", default=False):
+        raise OutputError(f"kept {target} as it was: choose another name with -o")
+    write_atomic(target, dumps_interview(interview).encode("utf-8"))
+    click.echo(f"Wrote {target}. Next: afterview plan {target}")
+
+
+def _is_datetime(text: str) -> bool:
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _slug(text: str) -> str:
+    cleaned = "".join(c.lower() if c.isalnum() else "-" for c in text)
+    return "-".join(part for part in cleaned.split("-") if part) or "interview"
+
+
+def _local_zone() -> str:
+    zone = os.environ.get("TZ")
+    if zone and "/" in zone:
+        return zone
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            return target.split("zoneinfo/", 1)[1]
+    except OSError:
+        pass
+    return "UTC"
+
+
+# ---------------------------------------------------------------------------- config
+
+
+@main.group(invoke_without_command=True)
+@click.pass_context
+@reports_errors
+def config(context: click.Context) -> None:
+    """Show your details (used to sign drafts and as defaults), or change one.
+
+    \b
+    Example:
+      afterview config
+      afterview config set name "Alex Kim"
+    """
+    if context.invoked_subcommand is not None:
+        return
+    from .settings import KEYS, settings_path
+
+    settings = _settings()
+    click.echo(f"# {settings_path()}")
+    for key, meaning in KEYS.items():
+        value = getattr(settings, key)
+        shown = json.dumps(value) if value is not None else "(not set)"
+        click.echo(f"{key:<12} {shown:<30} {meaning}")
+
+
+@config.command("set")
+@click.argument("key")
+@click.argument("value")
+@reports_errors
+def config_set(key: str, value: str) -> None:
+    """Set KEY to VALUE (an empty VALUE removes it).
+
+    \b
+    Example:
+      afterview config set country GB
+      afterview config set reminder 08:30
+    """
+    from .settings import save_setting, settings_path
+
+    save_setting(key, value)
+    click.echo(f"Saved {key} in {settings_path()}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,207 @@
+"""Plans as iCalendar: what Google Calendar, Outlook and Apple Calendar import.
+
+The only module that imports ``icalendar``. Choices follow what those clients
+really do (docs/calendar-clients.md): timed events in UTC so no VTIMEZONE can be
+misread, all-day events with an exclusive DTEND, one relative DISPLAY alarm, the
+links repeated in DESCRIPTION because Google hides URL, METHOD:PUBLISH.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+import zoneinfo
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from icalendar import Alarm, Calendar, Event, vDuration, vText
+
+from . import __version__
+from .drafts import mailto
+from .model import FollowUp, Interview
+
+PRODID = f"-//afterview//afterview {__version__}//EN"
+UID_NAMESPACE = uuid.UUID("5d0c5c50-8e0f-4a4e-9a8b-6f1d2f7a6d10")
+REFRESH = dt.timedelta(hours=12)
+
+
+def uid_for(interview_key: str, followup: FollowUp) -> str:
+    """A UID that stays the same when the plan is made again, so clients update, not copy."""
+    person = followup.person.name.casefold() if followup.person else ""
+    name = f"{interview_key}|{followup.step}|{followup.number}|{person}"
+    return f"{uuid.uuid5(UID_NAMESPACE, name)}@afterview"
+
+
+def calendar_name(interview: Interview) -> str:
+    """``Follow-ups: Northwind Traders, Senior Data Engineer``."""
+    who = f"{interview.candidate}: " if interview.candidate else ""
+    return f"Follow-ups: {who}{interview.company}, {interview.role}"
+
+
+def _calendar(name: str, feed: bool) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("name", name)
+    if feed:
+        cal.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", vDuration(REFRESH))
+    return cal
+
+
+def event_for(
+    interview: Interview,
+    followup: FollowUp,
+    stamp: dt.datetime,
+    reminder: dt.time = dt.time(9, 0),
+) -> Event:
+    """One VEVENT for one follow-up of ``interview``; ``stamp`` is DTSTAMP (UTC)."""
+    event = Event()
+    event.add("uid", uid_for(interview.key, followup))
+    event.add("dtstamp", stamp.astimezone(dt.UTC))
+    event.add("sequence", followup.sequence)
+    event.add("summary", followup.title)
+    if followup.start is not None:
+        zone = zoneinfo.ZoneInfo(interview.timezone)
+        start = followup.start.replace(tzinfo=zone).astimezone(dt.UTC)
+        event.add("dtstart", start)
+        event.add("dtend", start + dt.timedelta(minutes=followup.minutes))
+        trigger = dt.timedelta(0)
+    else:
+        event.add("dtstart", followup.date)
+        event.add("dtend", followup.date + dt.timedelta(days=1))
+        trigger = dt.timedelta(hours=reminder.hour, minutes=reminder.minute)
+    event.add("transp", "TRANSPARENT")
+    event.add("status", "CANCELLED" if followup.status == "cancelled" else "CONFIRMED")
+    event.add("categories", [followup.step])
+    event.add("description", description(followup))
+    link = _link(followup)
+    if link:
+        event.add("url", link)
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", followup.title)
+    alarm.add("trigger", trigger, parameters={"RELATED": "START"})
+    event.add_component(alarm)
+    return event
+
+
+def _link(followup: FollowUp) -> str | None:
+    if followup.draft is not None:
+        link = mailto(followup.draft)
+        if link:
+            return link
+    if followup.step == "linkedin" and followup.person and followup.person.linkedin:
+        return followup.person.linkedin
+    return None
+
+
+def description(followup: FollowUp) -> str:
+    """Why this date, then the ready-to-send draft and its links."""
+    parts = [f"Why this date: {followup.reason}."]
+    if followup.status == "cancelled":
+        parts.insert(0, "Cancelled: this follow-up is no longer needed.")
+    if followup.hint:
+        parts.append(followup.hint)
+    draft = followup.draft
+    if draft is not None:
+        header = []
+        if draft.to:
+            header.append(f"{'Call' if followup.channel == 'phone' else 'To'}: {draft.to}")
+        if draft.subject:
+            header.append(f"Subject: {draft.subject}")
+        parts.append("\n".join([*header, "", draft.body]).strip())
+        link = mailto(draft)
+        if link:
+            parts.append(f"Open it in your mail app: {link}")
+    if followup.step == "linkedin" and followup.person and followup.person.linkedin:
+        parts.append(f"Profile: {followup.person.linkedin}")
+    return "\n\n".join(parts)
+
+
+def plan_calendar(
+    interview: Interview,
+    followups: Iterable[FollowUp],
+    stamp: dt.datetime,
+    reminder: dt.time = dt.time(9, 0),
+) -> bytes:
+    """The .ics bytes of one interview's plan."""
+    cal = _calendar(calendar_name(interview), feed=False)
+    for followup in followups:
+        cal.add_component(event_for(interview, followup, stamp, reminder))
+    data: bytes = cal.to_ical()
+    return data
+
+
+def write_feed(
+    out: IO[bytes],
+    name: str,
+    events: Iterable[tuple[Interview, FollowUp]],
+    stamp: dt.datetime,
+    reminder: dt.time = dt.time(9, 0),
+) -> None:
+    """Stream a subscribable calendar of many interviews' events to ``out``.
+
+    Events are serialized one at a time, so memory stays flat however many there are.
+    """
+    for chunk in feed_chunks(name, events, stamp, reminder):
+        out.write(chunk)
+
+
+def feed_chunks(
+    name: str,
+    events: Iterable[tuple[Interview, FollowUp]],
+    stamp: dt.datetime,
+    reminder: dt.time = dt.time(9, 0),
+) -> Iterator[bytes]:
+    """The feed's bytes in pieces: the calendar header, each event, then the footer."""
+    head = _calendar(name, feed=True).to_ical()
+    end = b"END:VCALENDAR\r\n"
+    yield head[: -len(end)]
+    for interview, followup in events:
+        yield event_bytes(interview, followup, stamp, reminder)
+    yield end
+
+
+def event_bytes(
+    interview: Interview,
+    followup: FollowUp,
+    stamp: dt.datetime,
+    reminder: dt.time = dt.time(9, 0),
+) -> bytes:
+    """One serialized VEVENT, ready to place inside a VCALENDAR."""
+    data: bytes = event_for(interview, followup, stamp, reminder).to_ical()
+    return data
+
+
+def read_events(data: bytes) -> list[dict[str, Any]]:
+    """The VEVENTs of an .ics file as plain values (for tests and round trips)."""
+    cal = Calendar.from_ical(data)
+    found: list[dict[str, Any]] = []
+    for event in cal.walk("VEVENT"):
+        categories = event.get("categories")
+        cats: list[str] = []
+        if categories is not None:
+            for entry in categories if isinstance(categories, list) else [categories]:
+                cats.extend(str(c) for c in entry.cats)
+        found.append(
+            {
+                "uid": str(event.get("uid")),
+                "summary": str(event.get("summary")),
+                "start": event.decoded("dtstart"),
+                "end": event.decoded("dtend"),
+                "categories": cats,
+                "status": str(event.get("status", "")),
+                "sequence": int(event.get("sequence", 0)),
+                "description": str(event.get("description", "")),
+            }
+        )
+    return found
+
+
+def text(value: str) -> vText:
+    """An iCalendar TEXT value (escaping is icalendar's job)."""
+    return vText(value)

@@ -1,0 +1,142 @@
+"""The user's own details: a small TOML file in the user's config folder.
+
+``AFTERVIEW_CONFIG`` names another file. Everything works without one: drafts are
+then signed "[your name]".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+import zoneinfo
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+from .errors import FileProblem, PlaceError, SettingsError
+from .files import dumps_toml, parse_toml, read_text, write_atomic
+from .model import Me
+
+KEYS = {
+    "name": "your name, to sign drafts",
+    "email": "your email address",
+    "phone": "your phone number",
+    "signature": "how drafts end (several lines allowed)",
+    "country": "default employer country (ISO code, like US)",
+    "subdivision": "default state, province or region code",
+    "timezone": "default time zone (IANA name, like America/New_York)",
+    "reminder": "reminder time for all-day events (HH:MM, default 09:00)",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What afterview knows about the user; every field may be missing."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    signature: str | None = None
+    country: str | None = None
+    subdivision: str | None = None
+    timezone: str | None = None
+    reminder: str | None = None
+
+    @property
+    def me(self) -> Me:
+        """The details drafts are signed with."""
+        return Me(name=self.name, email=self.email, phone=self.phone, signature=self.signature)
+
+    @property
+    def reminder_time(self) -> dt.time:
+        """When all-day events remind the user."""
+        return dt.time.fromisoformat(self.reminder) if self.reminder else dt.time(9, 0)
+
+    def defaults(self) -> dict[str, str]:
+        """Country, subdivision and time zone to fill in an interview that lacks them."""
+        found = {"country": self.country, "subdivision": self.subdivision}
+        found["timezone"] = self.timezone
+        return {k: v for k, v in found.items() if v}
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether nothing is set yet."""
+        return not any(asdict(self).values())
+
+
+def settings_path() -> Path:
+    """Where the settings live: $AFTERVIEW_CONFIG, else the user's config folder."""
+    override = os.environ.get("AFTERVIEW_CONFIG")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("afterview")) / "config.toml"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """The saved settings, or empty ones when there is no file yet."""
+    path = path or settings_path()
+    if not path.exists():
+        return Settings()
+    where = str(path)
+    try:
+        data = parse_toml(read_text(path, "settings file"), where)
+    except FileProblem as problem:
+        raise SettingsError(f"{problem} (or delete it and run afterview config set)") from None
+    values: dict[str, str] = {}
+    for key, value in data.items():
+        if key not in KEYS:
+            close = difflib.get_close_matches(key, list(KEYS), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"keys are {', '.join(KEYS)}"
+            raise SettingsError(f"{where}: unknown setting '{key}': {hint}")
+        if not isinstance(value, str):
+            raise SettingsError(f"{where}: '{key}' must be text in quotes")
+        values[key] = check_value(key, value)
+    return Settings(**values)
+
+
+def check_value(key: str, value: str) -> str:
+    """``value`` cleaned for ``key``, or a SettingsError that says what is expected."""
+    value = value.strip()
+    if key not in KEYS:
+        close = difflib.get_close_matches(key, list(KEYS), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"keys are {', '.join(KEYS)}"
+        raise SettingsError(f"unknown setting '{key}': {hint}")
+    if key == "reminder":
+        if not re.fullmatch(r"\d{1,2}:\d{2}", value):
+            raise SettingsError(f"reminder must be a time like 09:00, not '{value}'")
+        try:
+            return dt.time.fromisoformat(value.zfill(5)).strftime("%H:%M")
+        except ValueError:
+            raise SettingsError(f"reminder must be a time like 09:00, not '{value}'") from None
+    if key == "timezone":
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                f"'{value}' is not a time zone: use an IANA name like Europe/London"
+            ) from None
+    if key == "country":
+        from .businessdays import check_country
+
+        try:
+            return check_country(value)
+        except PlaceError as error:
+            raise SettingsError(str(error)) from None
+    if key == "email" and value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise SettingsError(f"'{value}' is not an email address")
+    return value
+
+
+def save_setting(key: str, value: str, path: Path | None = None) -> Settings:
+    """Set one key (an empty value removes it) and save the file atomically."""
+    path = path or settings_path()
+    current = load_settings(path)
+    cleaned = check_value(key, value) if value.strip() else None
+    updated = replace(current, **{key: cleaned})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {f.name: getattr(updated, f.name) for f in fields(updated)}
+    write_atomic(path, dumps_toml(data).encode("utf-8"))
+    return updated
