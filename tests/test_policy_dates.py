@@ -849,3 +849,24 @@ def test_decision_date_before_the_interview_is_refused() -> None:
     """An ISO decision date earlier than NY_DAY is refused (Reading 3)."""
     with pytest.raises(InterviewError):
         make_plan(interview("US-NY", TUE, "10:00-11:00", "standard", (SAM,), "2026-11-30"))
+
+
+def test_late_thank_you_and_same_day_decision_do_not_collide() -> None:
+    """A check-in never lands on the morning the delayed thank-you goes out."""
+    dana = Interviewer("Dana Lee", email="dana.lee@acme.example")
+    # Thu 1 Jan 2026 (New Year's Day) 19:30-20:30 in New York: the thank-you would start
+    # at 21:30, so it moves to Fri 2 Jan 08:30. They promised a decision that day
+    # (S = I = Thu 1 Jan), so bd(S, 1) = Fri 2 Jan, the thank-you's day: the check-in
+    # moves to the next business day, Mon 5 Jan. Check-in 2 = bd(Mon 5 Jan, 5) = Mon 12 Jan.
+    # Move on = bd(Mon 12 Jan, 5): 13, 14, 15, 16, Mon 19 is Martin Luther King Jr. Day,
+    # so Tue 20 Jan.
+    made = make_plan(
+        interview("US-NY", d(2026, 1, 1), "19:30-20:30", "standard", (dana,), "2026-01-01")
+    )
+    by_label = {f.label: f for f in made.followups if f.person is None or f.step != "thank-you"}
+    thank_you = next(f for f in made.followups if f.step == "thank-you")
+    assert thank_you.start == at(d(2026, 1, 2), "08:30")
+    assert by_label["check-in-1"].date == d(2026, 1, 5)
+    assert "after the thank-you" in by_label["check-in-1"].reason
+    assert by_label["check-in-2"].date == d(2026, 1, 12)
+    assert by_label["move-on"].date == d(2026, 1, 20)

@@ -102,7 +102,10 @@ def interviews(draw: st.DrawFn) -> Interview:
     decision = draw(st.one_of(st.sampled_from(PHRASES), iso))
     offsets = draw(st.lists(st.integers(-3, 60), max_size=8, unique=True))
     blackout = tuple(sorted(day + dt.timedelta(days=offset) for offset in offsets))
-    skip = draw(st.lists(st.sampled_from(["check-in-2", "check-in-3"]), max_size=1))
+    policy = draw(st.sampled_from(POLICIES))
+    # skip may only name a step the policy has (an unknown label is refused)
+    labels = sorted(f"check-in-{number}" for number in CHECK_IN_NUMBERS[policy])
+    skip = draw(st.lists(st.sampled_from(labels), max_size=1))
     return Interview(
         company="Acme Analytics",
         role="Data Engineer",
@@ -112,7 +115,7 @@ def interviews(draw: st.DrawFn) -> Interview:
         country=country,
         subdivision=subdivision,
         interviewers=draw(interviewers()),
-        policy=draw(st.sampled_from(POLICIES)),
+        policy=policy,
         decision=decision,
         no_follow_ups=draw(st.booleans()),
         blackout=blackout,

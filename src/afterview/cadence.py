@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from .businessdays import BusinessCalendar, add_months
 from .drafts import draft_for
@@ -55,8 +56,7 @@ FREE_MAIL = frozenset(
 )
 
 
-@dataclass
-class _Context:
+class _Context(NamedTuple):
     interview: Interview
     policy: Policy
     cal: BusinessCalendar
@@ -64,7 +64,7 @@ class _Context:
     me: Me
     news: dt.date | None
     outcome: str | None
-    anchors: dict[str, dt.date] = field(default_factory=dict)
+    anchors: dict[str, dt.date]
 
 
 def plan(
@@ -82,7 +82,7 @@ def plan(
     ``outcome`` and ``news`` (the date it came) add the steps a policy keeps for an
     outcome, such as the keep-my-CV-on-file reply to a rejection.
     """
-    context = _Context(interview, policy, cal, decision, me or Me(), news, outcome)
+    context = _Context(interview, policy, cal, decision, me or Me(), news, outcome, {})
     context.anchors["interview"] = interview.day
     if decision.date is not None:
         context.anchors["decision"] = decision.date
@@ -124,6 +124,8 @@ def _run_step(step: PolicyStep, context: _Context) -> list[FollowUp]:
     else:
         start = None
         day, reason = _date_from_rules(step, context)
+        if step.step == "check-in":
+            day, reason = _after_thank_you(day, reason, context)
     context.anchors[step.id] = day
     if step.in_cadence:
         context.anchors["last-check-in"] = day
@@ -168,6 +170,22 @@ def _run_step(step: PolicyStep, context: _Context) -> list[FollowUp]:
             )
         )
     return followups
+
+
+def _after_thank_you(day: dt.date, reason: str, context: _Context) -> tuple[dt.date, str]:
+    """Keep a check-in after the thank-you.
+
+    A late interview sends the thank-you the next morning; when they also promised
+    a decision that same day, the first check-in could land with the thank-you.
+    """
+    thanked = context.anchors.get("thank-you")
+    if thanked is None or day > thanked:
+        return day, reason
+    later = context.cal.bd(thanked, 1)
+    return later, (
+        f"{reason}; moved to {short_date(later)}, the business day after the thank-you "
+        f"({short_date(thanked)}), so the two do not arrive together"
+    )
 
 
 def _fixed_channel(step: PolicyStep) -> str:

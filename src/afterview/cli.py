@@ -58,7 +58,34 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Afterview(click.Group):
+    """The command group, with click's usage errors shortened to one line."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("standalone_mode", True):
+            return super().main(*args, **kwargs)
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as error:
+            command = error.ctx.command_path if error.ctx else "afterview"
+            click.echo(
+                f"afterview: {error.format_message().rstrip('.')} (see '{command} --help')",
+                err=True,
+            )
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            click.echo(f"afterview: {error.format_message()}", err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("afterview: stopped", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(
+    cls=_Afterview,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="afterview")
 def main() -> None:
     """Plan your follow-ups after a job interview: thank-you notes, check-ins, and when to
@@ -212,7 +239,8 @@ def _timeline_text(made: Plan) -> str:
     interview = made.interview
     lines = [
         f"{interview.company}, {interview.role}: interview "
-        f"{interview.start:%a %d %b %Y %H:%M} ({interview.timezone}), policy {made.policy}",
+        f"{_day(interview.start.date())} {interview.start:%H:%M} ({interview.timezone}), "
+        f"policy {made.policy}",
     ]
     if made.decision.date is not None:
         lines.append(f"Decision expected: {made.decision.describe()}")
@@ -224,10 +252,15 @@ def _timeline_text(made: Plan) -> str:
     for f in made.followups:
         when = f"{f.start:%H:%M}" if f.start else "all day"
         who = f.person.name if f.person else "you"
-        lines.append(f"{f.date:%a %d %b %Y}  {when:<7}  {f.label:<16}  {who}")
+        lines.append(f"{_day(f.date)}  {when:<7}  {f.label:<16}  {who}")
         lines.append(f"    {f.title}")
         lines.append(f"    why: {f.reason}")
     return "\n".join(lines)
+
+
+def _day(day: dt.date) -> str:
+    """``Mon  7 Dec 2026``: unpadded like the reasons, aligned in columns."""
+    return f"{day:%a} {day.day:>2} {day:%b %Y}"
 
 
 def plan_json(made: Plan) -> dict[str, Any]:
@@ -354,8 +387,11 @@ def check(file: Path) -> None:
     data = parse_toml(text, str(file))
     if "steps" in data and "interviewers" not in data:
         from .planner import get_policy
+        from .policies import BUILT_IN
 
-        policy = get_policy(str(file))
+        # A file named like a built-in ("minimal") must be read, not the built-in.
+        path = os.path.join(os.curdir, file) if str(file) in BUILT_IN else str(file)
+        policy = get_policy(path)
         click.echo(
             f"ok: {file} is a valid policy '{policy.name}' with {len(policy.steps)} steps "
             f"and {policy.cadence_total} check-ins"
@@ -397,8 +433,10 @@ def new(output: str | None) -> None:
     company = click.prompt("Company")
     role = click.prompt("Role")
     today = dt.date.today()
-    day = click.prompt("Interview date (YYYY-MM-DD)", default=today.isoformat())
-    time = click.prompt("Start time (HH:MM)", default="10:00")
+    day = click.prompt(
+        "Interview date (YYYY-MM-DD)", default=today.isoformat(), value_proc=_date_answer
+    )
+    time = click.prompt("Start time (HH:MM)", default="10:00", value_proc=_time_answer)
     minutes = click.prompt("Length in minutes", default=60, type=click.IntRange(5, 600))
     zone = click.prompt("Time zone", default=settings.timezone or _local_zone())
     country = click.prompt("Employer's country (ISO code)", default=settings.country or "US")
@@ -461,6 +499,22 @@ def new(output: str | None) -> None:
         raise OutputError(f"kept {target} as it was: choose another name with -o")
     write_atomic(target, dumps_interview(interview).encode("utf-8"))
     click.echo(f"Wrote {target}. Next: afterview plan {target}")
+
+
+def _date_answer(text: str) -> str:
+    """A prompt's date answer as YYYY-MM-DD; a wrong one is asked again."""
+    try:
+        return dt.date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"'{text}' is not a date like 2026-11-24") from None
+
+
+def _time_answer(text: str) -> str:
+    """A prompt's time answer as HH:MM; a wrong one is asked again."""
+    try:
+        return dt.time.fromisoformat(text.strip().zfill(5)).strftime("%H:%M")
+    except ValueError:
+        raise click.BadParameter(f"'{text}' is not a time like 14:30") from None
 
 
 def _is_datetime(text: str) -> bool:

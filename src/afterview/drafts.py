@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote
 
 from .model import Decision, Draft, Interview, Interviewer, Me, long_date
@@ -25,8 +25,7 @@ _CLOSING = "Kind regards,"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-@dataclass(frozen=True)
-class _Ask:
+class _Ask(NamedTuple):
     """Everything one draft depends on, so the builders share a single argument."""
 
     step: str

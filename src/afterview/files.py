@@ -21,13 +21,14 @@ MAX_INPUT_BYTES = 1_000_000
 
 def read_text(path: Path, what: str = "file") -> str:
     """The text of a small UTF-8 file, or a FileProblem that says what to do."""
+    a_what = f"{'an' if what[:1] in 'aeiou' else 'a'} {what}"
     try:
         if path.is_dir():
-            raise FileProblem(f"{path} is a folder: give the path of a {what}")
+            raise FileProblem(f"{path} is a folder: give the path of {a_what}")
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:
             raise FileProblem(
-                f"{path} is {size // 1024} KB: a {what} is a few KB at most; "
+                f"{path} is {size // 1024} KB: {a_what} is a few KB at most; "
                 "check that this is the right file"
             )
         data = path.read_bytes()
@@ -38,7 +39,7 @@ def read_text(path: Path, what: str = "file") -> str:
     except OSError as error:
         raise FileProblem(f"cannot read {path}: {error.strerror or error}") from None
     if b"\x00" in data:
-        raise FileProblem(f"{path} is not a text file: give a {what}")
+        raise FileProblem(f"{path} is not a text file: give {a_what}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -86,6 +87,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise OutputError(f"{path} is a folder: give a file name such as plan.ics")
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"cannot write {path}: {folder} is a file, not a folder")
     if not folder.is_dir():
         raise OutputError(f"cannot write {path}: the folder {folder} does not exist")
     try:

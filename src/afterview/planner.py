@@ -19,10 +19,12 @@ from .policies import Policy, load_policy
 from .timeline import resolve
 
 # Interviews a custom policy is tried on before it is accepted: every weekday, two
-# kinds of weekend, with and without a decision date, and "a few days".
+# kinds of weekend, with and without a decision date, and "a few days". A decision on
+# the interview day itself (S = I) is tried as that day's ISO date, since "in 0 days"
+# is not a phrase the timeline reads.
 _TRIAL_COUNTRIES = ("US", "SA")
 _TRIAL_START = dt.date(2027, 3, 1)
-_TRIAL_PHRASES = (None, "a few days", *(f"in {n} days" for n in (0, 1, 2, 5, 9, 14, 30)))
+_TRIAL_PHRASES = (None, "a few days", *(f"in {n} days" for n in (1, 2, 5, 9, 14, 30)))
 
 
 def make_plan(
@@ -73,18 +75,30 @@ def check_policy(policy: Policy) -> None:
         cal = _trial_calendar(country)
         for offset in range(7):
             day = _TRIAL_START + dt.timedelta(days=offset)
-            for phrase in _TRIAL_PHRASES:
+            for phrase in (*_TRIAL_PHRASES, day.isoformat()):
                 trial = _trial_interview(day, country, phrase)
                 said = resolve(phrase, day, cal)
                 try:
                     cadence.plan(trial, policy, cal, said)
                 except PolicyError as error:
+                    line = _breaking_line(policy, trial, cal, said)
+                    place = f"{policy.source}, line {line}" if line else policy.source
                     raise PolicyError(
-                        f"{policy.source}: {error} (tried with an interview on "
-                        f"{day:%a %d %b %Y} in {country}"
+                        f"{place}: {error} (tried with an interview on "
+                        f"{day:%a} {day.day} {day:%b %Y} in {country}"
                         + (f", decision '{phrase}'" if phrase else "")
                         + ")"
                     ) from None
+
+
+def _breaking_line(policy: Policy, trial: Interview, cal: BusinessCalendar, said: Decision) -> int:
+    """The line of the first step that breaks rule 4 (steps only count from steps above)."""
+    for count in range(1, len(policy.steps) + 1):
+        try:
+            cadence.plan(trial, replace(policy, steps=policy.steps[:count]), cal, said)
+        except PolicyError:
+            return policy.steps[count - 1].line
+    return policy.steps[-1].line
 
 
 @lru_cache(maxsize=4)

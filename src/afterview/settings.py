@@ -93,7 +93,10 @@ def load_settings(path: Path | None = None) -> Settings:
             raise SettingsError(f"{where}: unknown setting '{key}': {hint}")
         if not isinstance(value, str):
             raise SettingsError(f"{where}: '{key}' must be text in quotes")
-        values[key] = check_value(key, value)
+        try:
+            values[key] = check_value(key, value)
+        except SettingsError as error:
+            raise SettingsError(f"{where}: {error}") from None
     return Settings(**values)
 
 
@@ -136,7 +139,13 @@ def save_setting(key: str, value: str, path: Path | None = None) -> Settings:
     current = load_settings(path)
     cleaned = check_value(key, value) if value.strip() else None
     updated = replace(current, **{key: cleaned})
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SettingsError(
+            f"cannot create the folder {path.parent}: {error.strerror or error} "
+            "(set AFTERVIEW_CONFIG to another file)"
+        ) from None
     data = {f.name: getattr(updated, f.name) for f in fields(updated)}
     write_atomic(path, dumps_toml(data).encode("utf-8"))
     return updated

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -160,15 +161,15 @@ def parse_policy(text: str, source: str) -> Policy:
     except tomllib.TOMLDecodeError as error:
         raise FileProblem(f"{where}: not valid TOML: {error}") from None
     lines = _StepLines(text, where)
-    _check_keys(data, _POLICY_KEYS, lines.at(None), "policy")
+    _check_keys(data, _POLICY_KEYS, lines.at(None), "policy", lambda key: lines.at(None, key))
     name = data.get("name")
     if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,40}", name):
         raise PolicyError(
-            f"{lines.at(None)}: 'name' must be a short lower-case name like 'my-policy'"
+            f"{lines.at(None, 'name')}: 'name' must be a short lower-case name like 'my-policy'"
         )
     summary = data.get("summary", "")
     if not isinstance(summary, str):
-        raise PolicyError(f"{lines.at(None)}: 'summary' must be text")
+        raise PolicyError(f"{lines.at(None, 'summary')}: 'summary' must be text")
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
         raise PolicyError(f"{where}: a policy needs at least one [[steps]] table")
@@ -193,10 +194,13 @@ class _StepLines:
         ]
 
     def at(self, index: int | None, key: str | None = None) -> str:
-        if index is None or index >= len(self.starts):
-            return f"{self.where}, line 1" if index is None else self.where
-        start = self.starts[index]
-        end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.lines) + 1
+        if index is not None and index >= len(self.starts):
+            return self.where
+        if index is None:  # the top of the file, above the first [[steps]]
+            start, end = 1, self.starts[0] if self.starts else len(self.lines) + 1
+        else:
+            start = self.starts[index]
+            end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.lines) + 1
         if key is not None:
             for number in range(start, end):
                 if re.match(rf"\s*{re.escape(key)}\s*=", self.lines[number - 1]):
@@ -204,19 +208,26 @@ class _StepLines:
         return f"{self.where}, line {start}"
 
 
-def _check_keys(table: dict[str, Any], known: tuple[str, ...], where: str, what: str) -> None:
+def _check_keys(
+    table: dict[str, Any],
+    known: tuple[str, ...],
+    where: str,
+    what: str,
+    locate: Callable[[str], str] | None = None,
+) -> None:
     for key in table:
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
-            raise PolicyError(f"{where}: unknown {what} key '{key}': {hint}")
+            place = locate(key) if locate else where
+            raise PolicyError(f"{place}: unknown {what} key '{key}': {hint}")
 
 
 def _parse_step(raw: Any, index: int, earlier: list[PolicyStep], lines: _StepLines) -> PolicyStep:
     here = lines.at(index)
     if not isinstance(raw, dict):
         raise PolicyError(f"{here}: each step must be a [[steps]] table")
-    _check_keys(raw, _STEP_KEYS, here, "step")
+    _check_keys(raw, _STEP_KEYS, here, "step", lambda key: lines.at(index, key))
     step = raw.get("step")
     if step not in STEP_NAMES:
         close = difflib.get_close_matches(str(step), STEP_NAMES, n=1)
