@@ -276,9 +276,7 @@ def _apply(rule: DateRule, context: _Context) -> tuple[dt.date, str]:
             reason += (
                 f"; {short_date(target)} is {_not_working(cal, target)}, so the next business day"
             )
-    if rule.condition == "few-days":
-        reason += f"; they said: '{context.decision.phrase}'"
-    elif rule.anchor == "decision" or rule.condition == "decision":
+    if rule.anchor == "decision" or rule.condition in ("decision", "few-days"):
         reason += f"; {context.decision.describe()}"
     return day, reason
 
@@ -329,7 +327,7 @@ def title(
     who = person.name if person else ""
     count = f" ({step.number} of {of})" if step.in_cadence and of > 1 else ""
     texts = {
-        "debrief": f"Debrief: note how the {interview.role} interview went",
+        "debrief": f"Debrief: note how the {interview.role} interview at {company} went",
         "thank-you": f"Send a thank-you email to {who} at {company}",
         "handwritten-note": (
             f"Drop off a thank-you card for {who} at the {company} front desk"

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -21,6 +19,8 @@ from . import __version__
 from .errors import AfterviewError, OutputError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .model import FollowUp, Interview, Plan
     from .settings import Settings
 
@@ -130,7 +130,34 @@ def _warn(plan: Plan, settings: Settings) -> None:
         )
 
 
+class _PathType(click.ParamType["Path"]):
+    """A file path argument; pathlib is imported only when a command runs."""
+
+    name = "file"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Path:
+        from pathlib import Path
+
+        return Path(value)
+
+
+def _quoted(value: str) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _output_path(output: str | None, file: Path) -> Path:
+    from pathlib import Path
+
+    return Path(output) if output else _default_output(file)
+
+
 def _default_output(file: Path) -> Path:
+    from pathlib import Path
+
     name = f"{file.stem}-follow-ups.ics" if file.suffix.lower() == ".ics" else f"{file.stem}.ics"
     return Path.cwd() / name
 
@@ -152,9 +179,7 @@ _decision_option = click.option(
     metavar="TEXT",
     help="What they said about the decision timeline, e.g. 'by Friday' (overrides the file).",
 )
-_file_argument = click.argument(
-    "file", type=click.Path(path_type=Path, dir_okay=True, exists=False)
-)
+_file_argument = click.argument("file", type=_PathType())
 
 
 # ---------------------------------------------------------------------------- plan
@@ -200,7 +225,7 @@ def plan(
         sys.stdout.flush()
         _warn(made, settings)
         return
-    target = Path(output) if output else _default_output(file)
+    target = _output_path(output, file)
     if target.exists() and target.resolve() == file.resolve():
         raise OutputError(f"{target} is the input file: choose another output name with -o")
     write_atomic(target, data)
@@ -229,6 +254,8 @@ def show(file: Path, policy: str | None, decision: str | None, as_json: bool) ->
     settings = _settings()
     made = _make_plan(file, policy, decision, settings)
     if as_json:
+        import json
+
         click.echo(json.dumps(plan_json(made), indent=2, ensure_ascii=False))
         return
     click.echo(_timeline_text(made))
@@ -358,6 +385,8 @@ def policies(as_json: bool, show_name: str | None) -> None:
             }
             for p in loaded
         ]
+        import json
+
         click.echo(json.dumps(data, indent=2))
         return
     width = max(len(p.name) for p in loaded)
@@ -490,6 +519,8 @@ def new(output: str | None) -> None:
     if isinstance(draft["start"], dt.datetime):
         draft["end"] = draft["start"] + dt.timedelta(minutes=minutes)
     text = dumps_toml(draft)
+    from pathlib import Path
+
     target = Path(output) if output else Path(f"{_slug(company)}-{day}.toml")
     interview = parse_interview(text, str(target))
     from .planner import make_plan
@@ -565,7 +596,7 @@ def config(context: click.Context) -> None:
     click.echo(f"# {settings_path()}")
     for key, meaning in KEYS.items():
         value = getattr(settings, key)
-        shown = json.dumps(value) if value is not None else "(not set)"
+        shown = _quoted(value) if value is not None else "(not set)"
         click.echo(f"{key:<12} {shown:<30} {meaning}")
 
 

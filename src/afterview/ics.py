@@ -44,8 +44,9 @@ def _calendar(name: str, feed: bool) -> Calendar:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
-    cal.add("name", name)
+    # Neither property is known to icalendar, so say they are TEXT to get them escaped.
+    cal.add("x-wr-calname", vText(name))
+    cal.add("name", vText(name))
     if feed:
         cal.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", vDuration(REFRESH))
