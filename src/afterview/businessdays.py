@@ -8,7 +8,6 @@ when a plan or a feed asks thousands of questions.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
@@ -16,7 +15,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from .errors import PlaceError
+from .errors import PlaceError, close_matches
 
 ONE_DAY = dt.timedelta(days=1)
 # No realistic calendar has this many non-working days in a row; a longer run
@@ -43,7 +42,7 @@ def _holidays_for(country: str, subdivision: str | None) -> Any:
 
 def _suggest(word: str, options: Iterable[str]) -> list[str]:
     choices = list(options)
-    return difflib.get_close_matches(word.upper(), choices, n=3, cutoff=0.5)
+    return close_matches(word.upper(), choices, n=3, cutoff=0.5)
 
 
 def check_country(country: str) -> str:

@@ -6,6 +6,8 @@ different kind of problem.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class AfterviewError(Exception):
     """A problem the user can fix; the message says what is wrong and what to do."""
@@ -65,3 +67,10 @@ class InviteError(AfterviewError):
     """An invitation (.ics or .eml) afterview cannot plan from."""
 
     exit_code = 11
+
+
+def close_matches(word: str, options: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The options closest to ``word``, for "did you mean ...?" hints."""
+    import difflib  # only an error pays for it
+
+    return difflib.get_close_matches(word, list(options), n=n, cutoff=cutoff)

@@ -7,13 +7,12 @@ how to fix it.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import zoneinfo
 from pathlib import Path
 from typing import Any
 
-from .errors import InterviewError, PlaceError
+from .errors import InterviewError, PlaceError, close_matches
 from .files import dumps_toml, line_of, parse_toml, read_text
 from .model import CHANNELS, Interview, Interviewer
 
@@ -173,7 +172,7 @@ def _check_keys(
     for key in table:
         if key in known:
             continue
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        close = close_matches(key, known, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else f"known keys are {', '.join(known)}"
         line = line_of(text, key)
         place = f"{where}, line {line}" if line else where
@@ -189,7 +188,7 @@ def _zone(read: _Reader) -> str:
         lowered = {n.lower(): n for n in names}
         if name.lower() in lowered:
             return lowered[name.lower()]
-        close = difflib.get_close_matches(name, sorted(names), n=2, cutoff=0.6)
+        close = close_matches(name, sorted(names), n=2, cutoff=0.6)
         hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         read.fail(
             "timezone",

@@ -95,7 +95,7 @@ def _breaking_line(policy: Policy, trial: Interview, cal: BusinessCalendar, said
     """The line of the first step that breaks rule 4 (steps only count from steps above)."""
     for count in range(1, len(policy.steps) + 1):
         try:
-            cadence.plan(trial, replace(policy, steps=policy.steps[:count]), cal, said)
+            cadence.plan(trial, policy._replace(steps=policy.steps[:count]), cal, said)
         except PolicyError:
             return policy.steps[count - 1].line
     return policy.steps[-1].line

@@ -7,14 +7,13 @@ then signed "[your name]".
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 import zoneinfo
-from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+from typing import NamedTuple
 
-from .errors import FileProblem, PlaceError, SettingsError
+from .errors import FileProblem, PlaceError, SettingsError, close_matches
 from .files import dumps_toml, parse_toml, read_text, write_atomic
 from .model import Me
 
@@ -30,8 +29,7 @@ KEYS = {
 }
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """What afterview knows about the user; every field may be missing."""
 
     name: str | None = None
@@ -62,7 +60,7 @@ class Settings:
     @property
     def is_empty(self) -> bool:
         """Whether nothing is set yet."""
-        return not any(asdict(self).values())
+        return not any(self)
 
 
 def settings_path() -> Path:
@@ -88,7 +86,7 @@ def load_settings(path: Path | None = None) -> Settings:
     values: dict[str, str] = {}
     for key, value in data.items():
         if key not in KEYS:
-            close = difflib.get_close_matches(key, list(KEYS), n=1)
+            close = close_matches(key, list(KEYS), n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"keys are {', '.join(KEYS)}"
             raise SettingsError(f"{where}: unknown setting '{key}': {hint}")
         if not isinstance(value, str):
@@ -104,7 +102,7 @@ def check_value(key: str, value: str) -> str:
     """``value`` cleaned for ``key``, or a SettingsError that says what is expected."""
     value = value.strip()
     if key not in KEYS:
-        close = difflib.get_close_matches(key, list(KEYS), n=1)
+        close = close_matches(key, list(KEYS), n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"keys are {', '.join(KEYS)}"
         raise SettingsError(f"unknown setting '{key}': {hint}")
     if key == "reminder":
@@ -138,7 +136,7 @@ def save_setting(key: str, value: str, path: Path | None = None) -> Settings:
     path = path or settings_path()
     current = load_settings(path)
     cleaned = check_value(key, value) if value.strip() else None
-    updated = replace(current, **{key: cleaned})
+    updated = current._replace(**{key: cleaned})
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -146,6 +144,6 @@ def save_setting(key: str, value: str, path: Path | None = None) -> Settings:
             f"cannot create the folder {path.parent}: {error.strerror or error} "
             "(set AFTERVIEW_CONFIG to another file)"
         ) from None
-    data = {f.name: getattr(updated, f.name) for f in fields(updated)}
+    data = dict(updated._asdict())
     write_atomic(path, dumps_toml(data).encode("utf-8"))
     return updated

@@ -7,16 +7,13 @@ cadence engine is the only code that acts on it.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from ..errors import FileProblem, PolicyError
+from ..errors import FileProblem, PolicyError, close_matches
 from ..model import CONTACT_STEPS, STEP_NAMES
 
 BUILT_IN = ("standard", "biweekly", "three-strikes", "deadline", "minimal")
@@ -47,8 +44,7 @@ _MAX_STEPS = 30
 _LIMITS = {"business_days": 260, "days": 366, "weeks": 52, "months": 12}
 
 
-@dataclass(frozen=True)
-class DateRule:
+class DateRule(NamedTuple):
     """One way to date a step: ``amount`` ``unit`` after ``anchor``, if ``condition`` holds."""
 
     anchor: str
@@ -77,8 +73,7 @@ def _anchor_name(anchor: str) -> str:
     return f"check-in {number}" if number != anchor else f"the {anchor}"
 
 
-@dataclass(frozen=True)
-class PolicyStep:
+class PolicyStep(NamedTuple):
     """One step of a policy, as its file says it."""
 
     step: str
@@ -101,8 +96,7 @@ class PolicyStep:
         return self.step == "check-in" or self.counts
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     """A named cadence of follow-up steps."""
 
     name: str
@@ -124,7 +118,8 @@ class Policy:
 
 def built_in_text(name: str) -> str:
     """The TOML text of a built-in policy."""
-    return resources.files(__name__).joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    # The files sit beside this module; reading them directly skips importlib.resources.
+    return (Path(__file__).parent / f"{name}.toml").read_text(encoding="utf-8")
 
 
 def load_policy(name_or_path: str, base: Path | None = None) -> Policy:
@@ -136,7 +131,7 @@ def load_policy(name_or_path: str, base: Path | None = None) -> Policy:
         path = base / path
     looks_like_path = "/" in name_or_path or name_or_path.endswith(".toml")
     if not looks_like_path and not path.is_file():
-        close = difflib.get_close_matches(name_or_path, BUILT_IN, n=1)
+        close = close_matches(name_or_path, BUILT_IN, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise PolicyError(
             f"unknown policy '{name_or_path}': {hint}built-in policies are "
@@ -217,7 +212,7 @@ def _check_keys(
 ) -> None:
     for key in table:
         if key not in known:
-            close = difflib.get_close_matches(key, known, n=1)
+            close = close_matches(key, known, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
             place = locate(key) if locate else where
             raise PolicyError(f"{place}: unknown {what} key '{key}': {hint}")
@@ -230,7 +225,7 @@ def _parse_step(raw: Any, index: int, earlier: list[PolicyStep], lines: _StepLin
     _check_keys(raw, _STEP_KEYS, here, "step", lambda key: lines.at(index, key))
     step = raw.get("step")
     if step not in STEP_NAMES:
-        close = difflib.get_close_matches(str(step), STEP_NAMES, n=1)
+        close = close_matches(str(step), STEP_NAMES, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise PolicyError(
             f"{lines.at(index, 'step')}: unknown step '{step}': {hint}"
@@ -335,7 +330,7 @@ def _rule(raw: dict[str, Any], here: str, anchors: tuple[str, ...], on: str | No
     _check_keys(raw, _RULE_KEYS, here, "rule")
     anchor = raw.get("from")
     if anchor not in anchors:
-        close = difflib.get_close_matches(str(anchor), anchors, n=1)
+        close = close_matches(str(anchor), anchors, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise PolicyError(
             f"{here}: a rule counts 'from' '{anchor}', which is not known here: {hint}"
