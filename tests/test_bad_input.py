@@ -253,6 +253,12 @@ CASES = [
         "did you mean 'America/New_York'",
         edit("America/New_York", "America/New_Yrok"),
     ),
+    Case(
+        "a time zone folder rather than a zone",
+        5,
+        "is not a time zone",
+        edit("America/New_York", "Pacific"),
+    ),
     # --- timeline phrases: 6
     Case(
         "unreadable phrase lists the forms",

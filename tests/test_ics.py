@@ -825,3 +825,13 @@ def test_newline_in_a_name_gives_a_valid_calendar_or_a_clear_error(
         assert strict.name == ["Follow-ups: Northwind Traders, Senior Data Engineer\n(Platform)"]
     else:
         assert "role" in result.output
+
+
+@pytest.mark.parametrize("name", ["", "Northwind|check-in|1|dana lee", "Zoë|thank-you|0|josé"])
+def test_fast_uuid5_matches_the_standard_library(name: str) -> None:
+    """The UID hash built on CPython's own SHA-1 equals uuid.uuid5 for the same name."""
+    import uuid
+
+    from afterview.ics import UID_NAMESPACE, _uuid5
+
+    assert _uuid5(name) == uuid.uuid5(UID_NAMESPACE, name)

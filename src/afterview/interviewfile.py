@@ -183,7 +183,7 @@ def _zone(read: _Reader) -> str:
     name = read.required_text("timezone")
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         names = zoneinfo.available_timezones()
         lowered = {n.lower(): n for n in names}
         if name.lower() in lowered:

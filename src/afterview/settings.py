@@ -115,7 +115,7 @@ def check_value(key: str, value: str) -> str:
     if key == "timezone":
         try:
             zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             raise SettingsError(
                 f"'{value}' is not a time zone: use an IANA name like Europe/London"
             ) from None
