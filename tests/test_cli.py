@@ -181,11 +181,11 @@ def test_plan_refuses_to_write_over_its_input(isolated: Path) -> None:
 
 
 def test_plan_default_output_never_is_an_ics_input(isolated: Path) -> None:
-    """An interview file named *.ics gets a *-follow-ups.ics calendar, never itself."""
+    """An invitation (*.ics) gets a *-follow-ups.ics calendar, never itself."""
     source = isolated / "northwind.ics"
-    shutil.copyfile(THANKSGIVING, source)
+    shutil.copyfile(Path(__file__).parent / "invites" / "google-meet.ics", source)
     before = source.read_bytes()
-    result = run("plan", "northwind.ics")
+    result = run("plan", "northwind.ics", "--country", "US", "--decision", "by Friday")
     assert result.exit_code == 0, result.output
     assert source.read_bytes() == before
     assert (isolated / "northwind-follow-ups.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")

@@ -107,17 +107,76 @@ def _settings() -> Settings:
     return load_settings()
 
 
-def _read(path: Path, settings: Settings) -> Interview:
+def _read(path: Path, settings: Settings, invite: dict[str, Any] | None = None) -> Interview:
+    """The interview in an interview file, or the one an invitation (.ics, .eml) describes."""
+    from .invite import is_invitation
+
+    if is_invitation(path):
+        return _from_invitation(path, settings, invite or {})
     from .interviewfile import read_interview
 
     return read_interview(path, settings.defaults())
 
 
-def _make_plan(file: Path, policy: str | None, decision: str | None, settings: Settings) -> Plan:
+def _from_invitation(path: Path, settings: Settings, invite: dict[str, Any]) -> Interview:
+    from .invite import interview_from_invitation, load_invitation
+
+    me = invite.get("me") or os.environ.get("AFTERVIEW_EMAIL") or settings.email
+    options = {k: invite.get(k) for k in ("country", "subdivision", "timezone", "company", "role")}
+    return interview_from_invitation(
+        load_invitation(path),
+        me=me,
+        decision=invite.get("decision"),
+        policy=invite.get("policy"),
+        defaults=settings.defaults(),
+        ask=_prompt if sys.stdin.isatty() else None,
+        today=dt.date.today(),
+        **options,
+    )
+
+
+def _prompt(question: str, default: str | None) -> str:
+    answer: str = click.prompt(question, default=default or "", show_default=bool(default))
+    return answer
+
+
+def _make_plan(
+    file: Path,
+    policy: str | None,
+    decision: str | None,
+    settings: Settings,
+    invite: dict[str, Any] | None = None,
+) -> Plan:
     from .planner import make_plan
 
-    interview = _read(file, settings)
+    interview = _read(file, settings, invite)
     return make_plan(interview, settings.me, policy=policy, decision=decision, base=file.parent)
+
+
+_INVITE_OPTIONS = ("country", "subdivision", "timezone", "me", "company", "role")
+
+
+def invite_options(command: F) -> F:
+    """The flags that fill in what an invitation (.ics or .eml) cannot say."""
+    helps = {
+        "country": ("CODE", "The employer's country (ISO code), for an invitation."),
+        "subdivision": ("CODE", "The employer's state, province or region, for an invitation."),
+        "timezone": ("ZONE", "The time zone for an invitation with floating or UTC times."),
+        "me": ("EMAIL", "Your own address, left out of the interviewers (default: settings)."),
+        "company": ("NAME", "The company, when the invitation does not say it."),
+        "role": ("TITLE", "The role, when the invitation's title does not say it."),
+    }
+    for name in reversed(_INVITE_OPTIONS):
+        metavar, text = helps[name]
+        command = click.option(f"--{name}", metavar=metavar, help=text)(command)
+    return command
+
+
+def _invite(kwargs: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """Pop the invitation flags out of a command's arguments."""
+    found = {name: kwargs.pop(name, None) for name in _INVITE_OPTIONS}
+    found.update(extra)
+    return found
 
 
 def _warn(plan: Plan, settings: Settings) -> None:
@@ -135,9 +194,7 @@ class _PathType(click.ParamType["Path"]):
 
     name = "file"
 
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> Path:
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
         from pathlib import Path
 
         return Path(value)
@@ -200,23 +257,36 @@ _file_argument = click.argument("file", type=_PathType())
     is_flag=True,
     help="Write the same events as cancelled, to remove an imported plan from your calendar.",
 )
+@invite_options
 @reports_errors
 def plan(
-    file: Path, output: str | None, policy: str | None, decision: str | None, cancel: bool
+    file: Path,
+    output: str | None,
+    policy: str | None,
+    decision: str | None,
+    cancel: bool,
+    **flags: Any,
 ) -> None:
     """Write the follow-up calendar (.ics) for an interview file.
+
+    \b
+    FILE is an interview file (.toml), or the invitation itself (.ics, or a saved
+    e-mail .eml): the plan of an invitation goes to NAME-follow-ups.ics.
 
     \b
     Example:
       afterview plan northwind.toml
       afterview plan northwind.toml --decision "within two weeks" -o northwind.ics
+      afterview plan invite.ics --country US --decision "by Friday"
     """
     from .cadence import cancelled
     from .files import write_atomic
     from .ics import plan_calendar
 
     settings = _settings()
-    made = _make_plan(file, policy, decision, settings)
+    made = _make_plan(
+        file, policy, decision, settings, _invite(flags, decision=decision, policy=policy)
+    )
     followups = cancelled(made.followups) if cancel else made.followups
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     data = plan_calendar(made.interview, followups, stamp, settings.reminder_time)
@@ -242,17 +312,23 @@ def plan(
 @_policy_option
 @_decision_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON with stable keys instead.")
+@invite_options
 @reports_errors
-def show(file: Path, policy: str | None, decision: str | None, as_json: bool) -> None:
+def show(file: Path, policy: str | None, decision: str | None, as_json: bool, **flags: Any) -> None:
     """Print the follow-up timeline: date, step, who, and why that date.
+
+    FILE is an interview file (.toml) or an invitation (.ics, .eml).
 
     \b
     Example:
       afterview show northwind.toml
       afterview show northwind.toml --json
+      afterview show invite.ics --country GB
     """
     settings = _settings()
-    made = _make_plan(file, policy, decision, settings)
+    made = _make_plan(
+        file, policy, decision, settings, _invite(flags, decision=decision, policy=policy)
+    )
     if as_json:
         import json
 
@@ -441,18 +517,47 @@ def check(file: Path) -> None:
 
 @main.command()
 @click.option("-o", "--output", metavar="FILE", help="Where to write the interview file.")
+@click.option(
+    "--from-invite",
+    "invite_file",
+    type=_PathType(),
+    metavar="FILE",
+    help="Start from the employer's invitation (.ics, or a saved e-mail .eml).",
+)
+@_decision_option
+@_policy_option
+@invite_options
 @reports_errors
-def new(output: str | None) -> None:
+def new(
+    output: str | None,
+    invite_file: Path | None,
+    decision: str | None,
+    policy: str | None,
+    **flags: Any,
+) -> None:
     """Answer a few questions and get an interview file to plan from.
+
+    With --from-invite, the time, zone, company, role and people come from the
+    invitation, and only what it cannot say is asked (or given as options, so it
+    runs in scripts).
 
     \b
     Example:
       afterview new -o northwind.toml
+      afterview new --from-invite invite.ics --country US --decision "by Friday"
     """
-    from .interviewfile import dumps_interview, parse_interview
+    from .interviewfile import parse_interview
     from .settings import save_setting
 
     settings = _settings()
+    if invite_file is not None:
+        found = _from_invitation(
+            invite_file, settings, _invite(flags, decision=decision, policy=policy)
+        )
+        _save_new(found, output)
+        return
+    if decision is not None or policy is not None or any(flags.values()):
+        raise click.UsageError("--decision, --policy and the invitation flags need --from-invite")
     if not settings.name:
         name = click.prompt(
             "Your name (to sign drafts; saved once)", default="", show_default=False
@@ -503,7 +608,7 @@ def new(output: str | None) -> None:
         default="",
         show_default=False,
     )
-    from .files import dumps_toml, write_atomic
+    from .files import dumps_toml
 
     start = f"{day}T{time}:00"
     draft: dict[str, Any] = {
@@ -519,13 +624,21 @@ def new(output: str | None) -> None:
     if isinstance(draft["start"], dt.datetime):
         draft["end"] = draft["start"] + dt.timedelta(minutes=minutes)
     text = dumps_toml(draft)
+    interview = parse_interview(text, output or "the new interview")
+    _save_new(interview, output)
+
+
+def _save_new(interview: Interview, output: str | None) -> None:
+    """Check a new interview plans, then write it (asking before replacing a file)."""
     from pathlib import Path
 
-    target = Path(output) if output else Path(f"{_slug(company)}-{day}.toml")
-    interview = parse_interview(text, str(target))
+    from .files import write_atomic
+    from .interviewfile import dumps_interview
     from .planner import make_plan
 
     make_plan(interview)  # checks the country, region and timeline before anything is saved
+    default = f"{_slug(interview.company)}-{interview.day.isoformat()}.toml"
+    target = Path(output) if output else Path(default)
     if target.exists() and not click.confirm(f"{target} exists: replace it?", default=False):
         raise OutputError(f"kept {target} as it was: choose another name with -o")
     write_atomic(target, dumps_interview(interview).encode("utf-8"))
