@@ -130,13 +130,13 @@ def test_thank_you_topics_are_the_persons_own() -> None:
 )
 def test_topics_join_naturally(topics: tuple[str, ...], expected: str) -> None:
     """Topics read as 'A', 'A and B' or 'A, B and C', skipping blank ones."""
-    person = replace(PRIYA, topics=topics)
+    person = PRIYA._replace(topics=topics)
     assert expected in draft("thank-you", person=person).body
 
 
 def test_thank_you_without_topics_still_reads_well() -> None:
     """A thank-you to someone with no topics has no dangling 'about' clause."""
-    body = draft("thank-you", person=replace(PRIYA, topics=())).body
+    body = draft("thank-you", person=PRIYA._replace(topics=())).body
     assert "about ." not in body
     assert "about  " not in body
 
@@ -367,7 +367,7 @@ def test_name_signature_adds_contact_lines() -> None:
 @pytest.mark.parametrize("step", ["thank-you", "check-in", "keep-on-file"])
 def test_mailto_round_trips(step: str) -> None:
     """A mailto link decodes back to the draft's subject and CRLF body."""
-    item = draft(step, number=1, of=2, me=replace(ME, name="Ada Lovelace & Co + 100%"))
+    item = draft(step, number=1, of=2, me=ME._replace(name="Ada Lovelace & Co + 100%"))
     link = mailto(item)
     assert link is not None
     parts = urlsplit(link)

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from afterview.errors import FileProblem, InviteError, PlaceError
+from afterview.files import is_invitation
 from afterview.ics import read_invitation
 from afterview.interviewfile import dumps_interview, parse_interview, read_interview
 from afterview.invite import (
@@ -22,7 +23,6 @@ from afterview.invite import (
     company_from_summary,
     display_name,
     interview_from_invitation,
-    is_invitation,
     load_invitation,
     meeting_links,
     registrable_name,

@@ -109,7 +109,7 @@ def _settings() -> Settings:
 
 def _read(path: Path, settings: Settings, invite: dict[str, Any] | None = None) -> Interview:
     """The interview in an interview file, or the one an invitation (.ics, .eml) describes."""
-    from .invite import is_invitation
+    from .files import is_invitation
 
     if is_invitation(path):
         return _from_invitation(path, settings, invite or {})

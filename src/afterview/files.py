@@ -17,6 +17,14 @@ from typing import Any
 from .errors import FileProblem, OutputError
 
 MAX_INPUT_BYTES = 1_000_000
+# Files that hold an employer's invitation (calendar files, saved e-mails) rather
+# than an interview file; the command line reads them through invite.py.
+INVITATION_SUFFIXES = (".ics", ".ical", ".ifb", ".vcs", ".eml", ".msg")
+
+
+def is_invitation(path: Path) -> bool:
+    """Whether ``path`` names an invitation (.ics, .eml ...) rather than an interview file."""
+    return path.suffix.lower() in INVITATION_SUFFIXES
 
 
 def read_text(path: Path, what: str = "file") -> str:

@@ -71,6 +71,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import FileProblem, InviteError, PlaceError
+from .files import INVITATION_SUFFIXES
 from .model import Interview, Interviewer
 
 if TYPE_CHECKING:
@@ -221,14 +222,6 @@ class Invitation:
 
 
 # ---------------------------------------------------------------------------- loading
-
-
-INVITATION_SUFFIXES = (".ics", ".ical", ".ifb", ".vcs", ".eml", ".msg")
-
-
-def is_invitation(path: Path) -> bool:
-    """Whether ``path`` names an invitation (.ics, .eml ...) rather than an interview file."""
-    return path.suffix.lower() in INVITATION_SUFFIXES
 
 
 def load_invitation(path: Path) -> Invitation:

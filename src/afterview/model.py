@@ -1,13 +1,16 @@
 """The values afterview works with: an interview, the people met, and planned follow-ups.
 
-Everything here is a frozen dataclass with no behaviour that touches the clock, the
-disk or the terminal, so the planning core can be tested with plain values.
+Everything here is an immutable record with no behaviour that touches the clock, the
+disk or the terminal, so the planning core can be tested with plain values. Records
+that are copied with changes (``dataclasses.replace``) are frozen dataclasses; the
+others are NamedTuples, which cost far less to define on every start of the program.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 # The step names a calendar event can carry in CATEGORIES (the public contract).
 STEP_NAMES = (
@@ -26,8 +29,7 @@ CONTACT_STEPS = frozenset({"thank-you", "handwritten-note", "linkedin", "check-i
 CHANNELS = ("email", "phone")
 
 
-@dataclass(frozen=True)
-class Interviewer:
+class Interviewer(NamedTuple):
     """One person the candidate met."""
 
     name: str
@@ -101,8 +103,7 @@ class Decision:
         return f"they said: '{self.phrase}' ({short_date(self.date)})"
 
 
-@dataclass(frozen=True)
-class Me:
+class Me(NamedTuple):
     """The user's own details, used to sign drafts. Every field may be missing."""
 
     name: str | None = None
@@ -111,8 +112,7 @@ class Me:
     signature: str | None = None
 
 
-@dataclass(frozen=True)
-class Draft:
+class Draft(NamedTuple):
     """A message the user can send as it is."""
 
     subject: str | None
@@ -156,15 +156,14 @@ class FollowUp:
         return f"{self.step}-{self.number}" if self.number else self.step
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """A whole plan: the actions in date order, and warnings for the user."""
 
     interview: Interview
     policy: str
     decision: Decision
     followups: tuple[FollowUp, ...]
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
 
 
 def short_date(day: dt.date) -> str:
