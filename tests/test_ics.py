@@ -835,3 +835,32 @@ def test_fast_uuid5_matches_the_standard_library(name: str) -> None:
     from afterview.ics import UID_NAMESPACE, _uuid5
 
     assert _uuid5(name) == uuid.uuid5(UID_NAMESPACE, name)
+
+
+def test_check_in_uid_survives_a_change_of_contact() -> None:
+    """Changing who the contact is keeps the check-ins' UIDs; per-person events differ."""
+    import datetime as dt
+
+    from afterview.ics import uid_for
+    from afterview.model import Interview, Interviewer
+    from afterview.planner import make_plan
+
+    dana, omar = Interviewer("Dana Lee"), Interviewer("Omar Haddad")
+    base = Interview(
+        company="Northwind Traders",
+        role="Data Engineer",
+        start=dt.datetime(2026, 11, 25, 14),
+        end=dt.datetime(2026, 11, 25, 15),
+        timezone="America/New_York",
+        country="US",
+        interviewers=(dana, omar._replace(contact=True)),
+        id="nw",
+    )
+    switched = Interview(**{**base.__dict__, "interviewers": (dana._replace(contact=True), omar)})
+
+    def uids(interview: Interview, step: str) -> set[str]:
+        made = make_plan(interview)
+        return {uid_for(interview.key, f) for f in made.followups if f.step == step}
+
+    assert uids(base, "check-in") == uids(switched, "check-in")
+    assert len(uids(base, "thank-you")) == 2

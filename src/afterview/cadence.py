@@ -167,6 +167,7 @@ def _run_step(step: PolicyStep, context: _Context) -> list[FollowUp]:
                 draft=draft,
                 style=step.style,
                 hint=_hint(step),
+                per_person=step.audience == "each",
             )
         )
     return followups

@@ -32,7 +32,9 @@ REFRESH = dt.timedelta(hours=12)
 
 def uid_for(interview_key: str, followup: FollowUp) -> str:
     """A UID that stays the same when the plan is made again, so clients update, not copy."""
-    person = followup.person.name.casefold() if followup.person else ""
+    # Only an event sent to each interviewer names its person: a check-in keeps its UID
+    # when the user changes who the contact is.
+    person = followup.person.name.casefold() if followup.person and followup.per_person else ""
     name = f"{interview_key}|{followup.step}|{followup.number}|{person}"
     return f"{_uuid5(name)}@afterview"
 
@@ -77,10 +79,14 @@ def event_for(
     followup: FollowUp,
     stamp: dt.datetime,
     reminder: dt.time = dt.time(9, 0),
+    uid: str | None = None,
 ) -> Event:
-    """One VEVENT for one follow-up of ``interview``; ``stamp`` is DTSTAMP (UTC)."""
+    """One VEVENT for one follow-up of ``interview``; ``stamp`` is DTSTAMP (UTC).
+
+    ``uid`` is the event's UID when it is already known (the tracker stores it).
+    """
     event = Event()
-    event.add("uid", uid_for(interview.key, followup))
+    event.add("uid", uid or uid_for(interview.key, followup))
     event.add("dtstamp", stamp.astimezone(dt.UTC))
     event.add("sequence", followup.sequence)
     event.add("summary", followup.title)
@@ -191,9 +197,10 @@ def event_bytes(
     followup: FollowUp,
     stamp: dt.datetime,
     reminder: dt.time = dt.time(9, 0),
+    uid: str | None = None,
 ) -> bytes:
     """One serialized VEVENT, ready to place inside a VCALENDAR."""
-    data: bytes = event_for(interview, followup, stamp, reminder).to_ical()
+    data: bytes = event_for(interview, followup, stamp, reminder, uid).to_ical()
     return data
 
 

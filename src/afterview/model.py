@@ -144,6 +144,7 @@ class FollowUp:
     sequence: int = 0
     style: str = ""
     hint: str = ""  # advice shown beside the draft, not part of it
+    per_person: bool = False  # one event per interviewer (thank-you, card, LinkedIn)
 
     @property
     def is_contact(self) -> bool:

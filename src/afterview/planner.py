@@ -36,8 +36,14 @@ def make_plan(
     base: Path | None = None,
     outcome: str | None = None,
     news: dt.date | None = None,
+    decision_on: dt.date | None = None,
 ) -> Plan:
-    """The follow-up plan for ``interview``; ``policy`` and ``decision`` override its file."""
+    """The follow-up plan for ``interview``; ``policy`` and ``decision`` override its file.
+
+    ``decision_on`` is the day a new timeline was said (the tracker's news): the phrase
+    is then read from that day, and "a few days" means the date it gives, since a wait
+    counted from the interview would land before the news.
+    """
     if policy is not None:
         interview = replace(interview, policy=policy)
     if decision is not None:
@@ -46,7 +52,10 @@ def make_plan(
     check_skips(interview, chosen)
     cal = open_calendar(interview.country, interview.subdivision, interview.blackout)
     interview = replace(interview, country=cal.country, subdivision=cal.subdivision)
-    said = resolve(interview.decision, interview.day, cal)
+    if decision_on is None:
+        said = resolve(interview.decision, interview.day, cal)
+    else:
+        said = replace(resolve(interview.decision, decision_on, cal), few_days=False)
     return cadence.plan(interview, chosen, cal, said, me, outcome=outcome, news=news)
 
 

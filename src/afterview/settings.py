@@ -68,9 +68,16 @@ def settings_path() -> Path:
     override = os.environ.get("AFTERVIEW_CONFIG")
     if override:
         return Path(override).expanduser()
-    from platformdirs import user_config_dir
+    return user_folder("config") / "config.toml"
 
-    return Path(user_config_dir("afterview")) / "config.toml"
+
+def user_folder(kind: str) -> Path:
+    """The user's ``config`` or ``data`` folder for afterview, as the platform names it."""
+    import platformdirs
+
+    if kind == "config":
+        return Path(platformdirs.user_config_dir("afterview"))
+    return Path(platformdirs.user_data_dir("afterview"))
 
 
 def load_settings(path: Path | None = None) -> Settings:

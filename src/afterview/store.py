@@ -1,0 +1,770 @@
+"""The tracker's SQLite database: interviews, their dated events, feed tokens.
+
+The only module that imports ``sqlite3``. It stores and fetches rows and knows
+nothing about plans: the tracker decides what the rows say. Every write runs in
+one ``BEGIN IMMEDIATE`` transaction, the journal is WAL (readers never block the
+writer, a killed writer loses only its open transaction) and a second writer
+waits up to ``timeout`` seconds for the first before giving up with a clear error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import TrackerError
+
+DB_ENV = "AFTERVIEW_DB"
+DB_NAME = "afterview.db"
+BUSY_TIMEOUT = 10.0
+
+# Each entry takes the database from the version before it to its own number.
+# Never edit a released step: add a new one, so every old database can catch up.
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE interviews (
+            id TEXT PRIMARY KEY,
+            toml TEXT NOT NULL,
+            company TEXT NOT NULL,
+            role TEXT NOT NULL,
+            candidate TEXT,
+            candidate_key TEXT,
+            day TEXT NOT NULL,
+            created TEXT NOT NULL,
+            round_of TEXT REFERENCES interviews(id) ON DELETE SET NULL,
+            outcome TEXT,
+            outcome_on TEXT,
+            decision TEXT,
+            decision_on TEXT,
+            timeline INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE events (
+            uid TEXT PRIMARY KEY,
+            interview_id TEXT NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+            step TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            person TEXT,
+            date TEXT NOT NULL,
+            start TEXT,
+            status TEXT NOT NULL
+                CHECK (status IN ('planned', 'done', 'skipped', 'cancelled')),
+            sequence INTEGER NOT NULL,
+            changed TEXT NOT NULL,
+            ended TEXT,
+            pinned TEXT,
+            timeline INTEGER NOT NULL DEFAULT 0,
+            cadence INTEGER NOT NULL DEFAULT 0,
+            data TEXT NOT NULL
+        )""",
+        """CREATE TABLE tokens (
+            candidate TEXT,
+            token TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL
+        )""",
+        "CREATE UNIQUE INDEX tokens_scope ON tokens (ifnull(candidate, ''))",
+    ),
+    # v2: the feed's cache of serialized events, and the indexes a large tracker needs
+    # (deleting an interview cascades through events by interview_id and clears the
+    # round_of of its later round; adding one looks for the same interview by day).
+    2: (
+        "ALTER TABLE events ADD COLUMN ics BLOB",
+        "ALTER TABLE events ADD COLUMN ics_key TEXT",
+        "CREATE INDEX events_interview ON events (interview_id)",
+        "CREATE INDEX events_date ON events (date, uid)",
+        "CREATE INDEX interviews_candidate ON interviews (candidate_key)",
+        "CREATE INDEX interviews_day ON interviews (day, company, role)",
+        "CREATE INDEX interviews_round_of ON interviews (round_of)",
+    ),
+}
+SCHEMA_VERSION = max(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class InterviewRow:
+    """One tracked interview as stored; ``toml`` is the public format with ``id`` set."""
+
+    id: str
+    toml: str
+    company: str
+    role: str
+    candidate: str | None
+    day: dt.date
+    created: str
+    round_of: str | None = None
+    outcome: str | None = None
+    outcome_on: dt.date | None = None
+    decision: str | None = None
+    decision_on: dt.date | None = None
+    timeline: int = 0
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One planned action of a tracked interview, with its calendar identity and state.
+
+    ``data`` is the follow-up as JSON (everything but status and sequence); ``changed``
+    is the UTC stamp of the last change (the event's DTSTAMP); ``ended`` the date the
+    event was cancelled for; ``pinned`` a date the user chose.
+    """
+
+    uid: str
+    interview_id: str
+    step: str
+    number: int
+    label: str
+    person: str | None
+    date: dt.date
+    start: str | None
+    status: str
+    sequence: int
+    changed: str
+    data: str
+    ended: dt.date | None = None
+    pinned: dt.date | None = None
+    timeline: int = 0
+    cadence: bool = False
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    """An event joined with the interview it belongs to, for listings."""
+
+    event: EventRow
+    company: str
+    role: str
+    candidate: str | None
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    """What the feed needs of one event: its cached bytes when they are still valid."""
+
+    uid: str
+    interview_id: str
+    ics: bytes | None
+
+
+@dataclass(frozen=True)
+class StaleRow:
+    """An event whose cached bytes are missing or out of date, with what renders it."""
+
+    uid: str
+    interview_id: str
+    timeline: int
+    toml: str
+    data: str
+    status: str
+    sequence: int
+    changed: str
+
+
+_INTERVIEW_COLUMNS = (
+    "id, toml, company, role, candidate, day, created, round_of, outcome, outcome_on, "
+    "decision, decision_on, timeline"
+)
+_EVENT_COLUMNS = (
+    "uid, interview_id, step, number, label, person, date, start, status, sequence, changed, "
+    "data, ended, pinned, timeline, cadence"
+)
+
+
+def default_path() -> Path:
+    """Where the tracker lives unless told otherwise: the user's data folder."""
+    from .settings import user_folder
+
+    return user_folder("data") / DB_NAME
+
+
+def db_path(path: str | Path | None = None) -> Path:
+    """The database to use: ``path`` (--db), else $AFTERVIEW_DB, else the default."""
+    if path is not None and str(path).strip():
+        return Path(path).expanduser()
+    override = os.environ.get(DB_ENV, "").strip()
+    if override:
+        return Path(override).expanduser()
+    return default_path()
+
+
+def key_of(candidate: str | None) -> str | None:
+    """How candidate names are compared: case and outer spaces do not matter."""
+    if candidate is None or not candidate.strip():
+        return None
+    return candidate.strip().casefold()
+
+
+def _date(value: Any) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(str(value))
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+class Store:
+    """An open tracker database. Use as a context manager, or call ``close()``."""
+
+    def __init__(self, path: str | Path | None = None, *, timeout: float = BUSY_TIMEOUT) -> None:
+        self.path = db_path(path)
+        self._prepare_file(self.path == default_path())
+        try:
+            self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as error:
+            raise self._problem(error) from None
+        self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        self._conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            self._use_wal(timeout)
+            self._migrate()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # ------------------------------------------------------------------ opening
+
+    def _prepare_file(self, is_default: bool) -> None:
+        folder = self.path.parent
+        if is_default:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        elif not folder.is_dir():
+            raise TrackerError(
+                f"cannot open the tracker database {self.path}: the folder {folder} does not "
+                "exist (create it, or choose another path with --db or AFTERVIEW_DB)"
+            )
+        if self.path.is_dir():
+            raise TrackerError(f"{self.path} is a folder: give the path of a database file")
+        if not self.path.exists():
+            # The database holds the feed tokens, which are secrets: readable by the user only.
+            try:
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+            except OSError as error:
+                raise TrackerError(
+                    f"cannot create the tracker database {self.path}: {error.strerror or error}"
+                ) from None
+
+    def _use_wal(self, timeout: float) -> None:
+        # Switching to WAL needs an exclusive lock and SQLite does not wait for it, so two
+        # processes creating the database at once retry here until the timeout.
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                break
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise self._problem(error) from None
+                time.sleep(0.01)
+            except sqlite3.Error as error:
+                raise self._problem(error) from None
+        if mode is None or str(mode[0]).lower() != "wal":
+            raise TrackerError(
+                f"{self.path}: the database cannot use write-ahead logging (a network drive?): "
+                "keep it on a local disk"
+            )
+        self._conn.execute("PRAGMA synchronous = NORMAL")
+
+    def _migrate(self) -> None:
+        if self._version() == SCHEMA_VERSION:
+            return  # the usual case: no write lock needed just to open
+        with self.write():  # another process may be migrating too: look again under the lock
+            version = self._version()
+            if version > SCHEMA_VERSION:
+                raise TrackerError(
+                    f"{self.path} was written by a newer afterview (schema {version}, this one "
+                    f"knows {SCHEMA_VERSION}): upgrade afterview to use it"
+                )
+            for number in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[number]:
+                    self._run(statement)
+                self._run(
+                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (str(number),),
+                )
+
+    def _version(self) -> int:
+        tables = {str(r[0]) for r in self._all("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "meta" not in tables:
+            if tables:
+                raise TrackerError(
+                    f"{self.path} is a database, but not afterview's: choose another file "
+                    "with --db or AFTERVIEW_DB"
+                )
+            return 0
+        row = self._one("SELECT value FROM meta WHERE key = 'schema_version'")
+        return int(row[0]) if row else 0
+
+    def schema_version(self) -> int:
+        """The schema version the database is at."""
+        return self._version()
+
+    def close(self) -> None:
+        """Close the connection; the data is already on disk."""
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ transactions
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """One write transaction; nested calls join the outer one."""
+        if self._conn.in_transaction:
+            yield
+            return
+        self._run("BEGIN IMMEDIATE")
+        try:
+            yield
+            self._run("COMMIT")
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.rollback()
+            raise
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        """A consistent snapshot for several reads; nested calls join the outer one."""
+        if self._conn.in_transaction:
+            yield
+            return
+        self._run("BEGIN")
+        try:
+            yield
+        finally:
+            if self._conn.in_transaction:
+                self._conn.rollback()
+
+    def _problem(self, error: sqlite3.Error) -> TrackerError:
+        text = str(error)
+        if isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+            return TrackerError(
+                f"the tracker database {self.path} is busy: another afterview is writing to "
+                "it; try again in a moment"
+            )
+        if isinstance(error, sqlite3.DatabaseError) and not isinstance(
+            error, sqlite3.IntegrityError | sqlite3.OperationalError
+        ):
+            return TrackerError(
+                f"{self.path} is not an afterview database or is damaged ({text}): move it "
+                "away and restore your data with afterview import"
+            )
+        return TrackerError(f"tracker database {self.path}: {text}")
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        try:
+            return self._conn.execute(sql, params)
+        except sqlite3.Error as error:
+            raise self._problem(error) from None
+
+    def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        try:
+            self._conn.executemany(sql, rows)
+        except sqlite3.Error as error:
+            raise self._problem(error) from None
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        try:
+            return self._conn.execute(sql, params).fetchone()
+        except sqlite3.Error as error:
+            raise self._problem(error) from None
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as error:
+            raise self._problem(error) from None
+
+    def check(self) -> str:
+        """SQLite's own integrity check: ``ok`` for a healthy database."""
+        row = self._one("PRAGMA integrity_check")
+        return str(row[0]) if row else "no answer"
+
+    # ------------------------------------------------------------------ meta
+
+    def get_meta(self, key: str) -> str | None:
+        """A value from the meta table."""
+        row = self._one("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a value in the meta table."""
+        self._run(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # ------------------------------------------------------------------ interviews
+
+    @staticmethod
+    def _interview(row: Any) -> InterviewRow:
+        return InterviewRow(
+            id=row[0],
+            toml=row[1],
+            company=row[2],
+            role=row[3],
+            candidate=row[4],
+            day=dt.date.fromisoformat(row[5]),
+            created=row[6],
+            round_of=row[7],
+            outcome=row[8],
+            outcome_on=_date(row[9]),
+            decision=row[10],
+            decision_on=_date(row[11]),
+            timeline=int(row[12]),
+        )
+
+    @staticmethod
+    def _interview_values(row: InterviewRow) -> tuple[Any, ...]:
+        return (
+            row.id,
+            row.toml,
+            row.company,
+            row.role,
+            row.candidate,
+            key_of(row.candidate),
+            row.day.isoformat(),
+            row.created,
+            row.round_of,
+            row.outcome,
+            _iso(row.outcome_on),
+            row.decision,
+            _iso(row.decision_on),
+            row.timeline,
+        )
+
+    def insert_interview(self, row: InterviewRow) -> bool:
+        """Add an interview; False when its id is taken."""
+        try:
+            self._conn.execute(
+                "INSERT INTO interviews (id, toml, company, role, candidate, candidate_key, day, "
+                "created, round_of, outcome, outcome_on, decision, decision_on, timeline) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._interview_values(row),
+            )
+        except sqlite3.IntegrityError as error:
+            if "UNIQUE" in str(error) or "PRIMARY KEY" in str(error):
+                return False
+            raise self._problem(error) from None
+        except sqlite3.Error as error:
+            raise self._problem(error) from None
+        return True
+
+    def update_interview(self, row: InterviewRow) -> None:
+        """Replace everything stored for an interview but its id and creation stamp."""
+        values = self._interview_values(row)
+        self._run(
+            "UPDATE interviews SET toml = ?, company = ?, role = ?, candidate = ?, "
+            "candidate_key = ?, day = ?, round_of = ?, outcome = ?, outcome_on = ?, "
+            "decision = ?, decision_on = ?, timeline = ? WHERE id = ?",
+            (*values[1:7], *values[8:], row.id),
+        )
+
+    def get_interview(self, interview_id: str) -> InterviewRow | None:
+        """One interview, or None."""
+        row = self._one(
+            f"SELECT {_INTERVIEW_COLUMNS} FROM interviews WHERE id = ?", (interview_id,)
+        )
+        return None if row is None else self._interview(row)
+
+    def interviews(self, candidate: str | None = None) -> list[InterviewRow]:
+        """Every interview (of one candidate), oldest interview first."""
+        where, params = self._candidate_filter(candidate, "")
+        rows = self._all(
+            f"SELECT {_INTERVIEW_COLUMNS} FROM interviews {where} ORDER BY day, created, id",
+            params,
+        )
+        return [self._interview(r) for r in rows]
+
+    def same_day(self, company: str, role: str, day: dt.date) -> list[InterviewRow]:
+        """Interviews for the same company and role on the same day (to catch double adds)."""
+        rows = self._all(
+            f"SELECT {_INTERVIEW_COLUMNS} FROM interviews WHERE day = ? AND company = ? "
+            "AND role = ?",
+            (day.isoformat(), company, role),
+        )
+        return [self._interview(r) for r in rows]
+
+    def interview_ids(self) -> set[str]:
+        """The ids in use."""
+        return {str(r[0]) for r in self._all("SELECT id FROM interviews")}
+
+    def later_round(self, interview_id: str) -> str | None:
+        """The interview recorded as the next round of this one, if any."""
+        row = self._one("SELECT id FROM interviews WHERE round_of = ? LIMIT 1", (interview_id,))
+        return None if row is None else str(row[0])
+
+    def delete_interview(self, interview_id: str) -> bool:
+        """Remove an interview and its events; False when there was none."""
+        return self._run("DELETE FROM interviews WHERE id = ?", (interview_id,)).rowcount > 0
+
+    def candidates(self) -> list[str]:
+        """The candidate names in use, as first written."""
+        rows = self._all(
+            "SELECT min(candidate) FROM interviews WHERE candidate_key IS NOT NULL "
+            "GROUP BY candidate_key ORDER BY candidate_key"
+        )
+        return [str(r[0]) for r in rows]
+
+    @staticmethod
+    def _candidate_filter(candidate: str | None, alias: str) -> tuple[str, tuple[Any, ...]]:
+        key = key_of(candidate)
+        if key is None:
+            return "", ()
+        return f"WHERE {alias}candidate_key = ?", (key,)
+
+    # ------------------------------------------------------------------ events
+
+    @staticmethod
+    def _event(row: Sequence[Any]) -> EventRow:
+        return EventRow(
+            uid=row[0],
+            interview_id=row[1],
+            step=row[2],
+            number=int(row[3]),
+            label=row[4],
+            person=row[5],
+            date=dt.date.fromisoformat(row[6]),
+            start=row[7],
+            status=row[8],
+            sequence=int(row[9]),
+            changed=row[10],
+            data=row[11],
+            ended=_date(row[12]),
+            pinned=_date(row[13]),
+            timeline=int(row[14]),
+            cadence=bool(row[15]),
+        )
+
+    @staticmethod
+    def _event_values(row: EventRow) -> tuple[Any, ...]:
+        return (
+            row.uid,
+            row.interview_id,
+            row.step,
+            row.number,
+            row.label,
+            row.person,
+            row.date.isoformat(),
+            row.start,
+            row.status,
+            row.sequence,
+            row.changed,
+            row.data,
+            _iso(row.ended),
+            _iso(row.pinned),
+            row.timeline,
+            int(row.cadence),
+        )
+
+    def events_of(self, interview_id: str) -> list[EventRow]:
+        """Every event of one interview, in date order."""
+        rows = self._all(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE interview_id = ? ORDER BY date, start, uid",
+            (interview_id,),
+        )
+        return [self._event(r) for r in rows]
+
+    def put_events(self, rows: Iterable[EventRow]) -> None:
+        """Insert or replace events; any cached bytes of them are dropped."""
+        self._many(
+            f"INSERT OR REPLACE INTO events ({_EVENT_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self._event_values(r) for r in rows),
+        )
+
+    def set_event_status(self, uids: Iterable[str], status: str) -> None:
+        """Mark events done, skipped or planned (the user's own bookkeeping: no SEQUENCE)."""
+        self._many("UPDATE events SET status = ? WHERE uid = ?", ((status, u) for u in uids))
+
+    def set_pin(self, uid: str, day: dt.date | None) -> None:
+        """Record the date the user chose for an event."""
+        self._run("UPDATE events SET pinned = ? WHERE uid = ?", (_iso(day), uid))
+
+    def agenda(
+        self,
+        first: dt.date,
+        last: dt.date | None,
+        candidate: str | None = None,
+        statuses: tuple[str, ...] = ("planned",),
+        cadence_only: bool = False,
+    ) -> list[AgendaRow]:
+        """Events dated from ``first`` to ``last`` (inclusive; None: no end), in date order."""
+        marks = ", ".join("?" for _ in statuses)
+        sql = (
+            f"SELECT {', '.join('e.' + c for c in _EVENT_COLUMNS.split(', '))}, "
+            "i.company, i.role, i.candidate, i.outcome "
+            "FROM events e JOIN interviews i ON i.id = e.interview_id "
+            f"WHERE e.date >= ? AND e.status IN ({marks})"
+        )
+        params: list[Any] = [first.isoformat(), *statuses]
+        if last is not None:
+            sql += " AND e.date <= ?"
+            params.append(last.isoformat())
+        if cadence_only:
+            sql += " AND e.cadence = 1"
+        key = key_of(candidate)
+        if key is not None:
+            sql += " AND i.candidate_key = ?"
+            params.append(key)
+        sql += " ORDER BY e.date, e.start, i.company, e.uid"
+        return [
+            AgendaRow(self._event(r[:16]), r[16], r[17], r[18], r[19])
+            for r in self._all(sql, params)
+        ]
+
+    def next_planned(self, first: dt.date) -> dict[str, EventRow]:
+        """Each interview's earliest planned event dated on or after ``first``."""
+        rows = self._all(
+            f"SELECT {_EVENT_COLUMNS} FROM ("
+            f"  SELECT {_EVENT_COLUMNS}, row_number() OVER ("
+            "    PARTITION BY interview_id ORDER BY date, start, uid) AS place"
+            "  FROM events WHERE status = 'planned' AND date >= ?"
+            ") WHERE place = 1",
+            (first.isoformat(),),
+        )
+        return {str(r[1]): self._event(r) for r in rows}
+
+    # ------------------------------------------------------------------ feed
+
+    _FEED_FILTER = (
+        "(e.status != 'cancelled' OR e.ended IS NULL OR e.ended >= ?)"
+        " AND (? IS NULL OR i.candidate_key = ?)"
+    )
+    _CACHE_OK = (
+        "(e.ics IS NOT NULL"
+        " AND e.ics_key = (? || e.sequence || '|' || e.status || '|' || e.changed))"
+    )
+    _STALE_COLUMNS = (
+        "e.uid, e.interview_id, e.timeline, i.toml, e.data, e.status, e.sequence, e.changed"
+    )
+
+    def feed_rows(
+        self, candidate: str | None, cutoff: dt.date, cache_prefix: str | None
+    ) -> Iterator[FeedRow]:
+        """The feed's events in feed order, with cached bytes when still valid.
+
+        Runs in one read snapshot for as long as the iterator lives; ``cache_prefix``
+        None asks for no cached bytes at all.
+        """
+        key = key_of(candidate)
+        ok = self._CACHE_OK if cache_prefix is not None else "0"
+        params: list[Any] = [] if cache_prefix is None else [cache_prefix]
+        params += [cutoff.isoformat(), key, key]
+        sql = (
+            f"SELECT e.uid, e.interview_id, CASE WHEN {ok} THEN e.ics END "
+            "FROM events e JOIN interviews i ON i.id = e.interview_id "
+            f"WHERE {self._FEED_FILTER} ORDER BY e.date, e.uid"
+        )
+        with self.read():
+            try:
+                cursor = self._conn.execute(sql, params)
+                for uid, interview_id, ics in cursor:
+                    yield FeedRow(uid, interview_id, ics)
+            except sqlite3.Error as error:
+                raise self._problem(error) from None
+
+    def stale_rows(
+        self, candidate: str | None, cutoff: dt.date, cache_prefix: str, after: str, limit: int
+    ) -> list[StaleRow]:
+        """Up to ``limit`` feed events (uid > ``after``) whose cached bytes are not valid."""
+        key = key_of(candidate)
+        rows = self._all(
+            f"SELECT {self._STALE_COLUMNS} "
+            "FROM events e JOIN interviews i ON i.id = e.interview_id "
+            f"WHERE {self._FEED_FILTER} AND e.uid > ? AND NOT {self._CACHE_OK} "
+            "ORDER BY e.uid LIMIT ?",
+            (cutoff.isoformat(), key, key, after, cache_prefix, limit),
+        )
+        return [self._stale(r) for r in rows]
+
+    def event_for_feed(self, uid: str) -> StaleRow | None:
+        """One event with what renders it."""
+        row = self._one(
+            f"SELECT {self._STALE_COLUMNS} "
+            "FROM events e JOIN interviews i ON i.id = e.interview_id WHERE e.uid = ?",
+            (uid,),
+        )
+        return None if row is None else self._stale(row)
+
+    @staticmethod
+    def _stale(row: Sequence[Any]) -> StaleRow:
+        return StaleRow(row[0], row[1], int(row[2]), row[3], row[4], row[5], int(row[6]), row[7])
+
+    def save_cache(self, cache_prefix: str, entries: Iterable[tuple[StaleRow, bytes]]) -> None:
+        """Keep serialized events, unless the event changed since it was read."""
+        self._many(
+            "UPDATE events SET ics = ?, ics_key = ? "
+            "WHERE uid = ? AND sequence = ? AND status = ? AND changed = ?",
+            (
+                (
+                    data,
+                    f"{cache_prefix}{row.sequence}|{row.status}|{row.changed}",
+                    row.uid,
+                    row.sequence,
+                    row.status,
+                    row.changed,
+                )
+                for row, data in entries
+            ),
+        )
+
+    def clear_cache(self) -> None:
+        """Forget every serialized event (the next feed renders them all again)."""
+        self._run("UPDATE events SET ics = NULL, ics_key = NULL")
+
+    def feed_stamps(
+        self, candidate: str | None, cutoff: dt.date
+    ) -> tuple[str | None, dt.date | None]:
+        """The latest change among the feed's events, and the latest end date of those dropped."""
+        key = key_of(candidate)
+        shown = self._one(
+            "SELECT max(e.changed) FROM events e JOIN interviews i ON i.id = e.interview_id "
+            f"WHERE {self._FEED_FILTER}",
+            (cutoff.isoformat(), key, key),
+        )
+        dropped = self._one(
+            "SELECT max(e.ended) FROM events e JOIN interviews i ON i.id = e.interview_id "
+            "WHERE e.status = 'cancelled' AND e.ended < ? AND (? IS NULL OR i.candidate_key = ?)",
+            (cutoff.isoformat(), key, key),
+        )
+        return (shown[0] if shown else None), _date(dropped[0] if dropped else None)
+
+    # ------------------------------------------------------------------ tokens
+
+    def get_token(self, candidate: str | None) -> str | None:
+        """The feed token of a candidate (None: the feed of everyone)."""
+        row = self._one(
+            "SELECT token FROM tokens WHERE ifnull(candidate, '') = ?", (key_of(candidate) or "",)
+        )
+        return None if row is None else str(row[0])
+
+    def set_token(self, candidate: str | None, token: str, created: str) -> None:
+        """Store a new token for a scope, replacing the old one."""
+        scope = key_of(candidate)
+        self._run("DELETE FROM tokens WHERE ifnull(candidate, '') = ?", (scope or "",))
+        self._run(
+            "INSERT INTO tokens (candidate, token, created) VALUES (?, ?, ?)",
+            (scope, token, created),
+        )
+
+    def tokens(self) -> list[tuple[str | None, str]]:
+        """Every (candidate key or None, token) pair."""
+        return [(r[0], str(r[1])) for r in self._all("SELECT candidate, token FROM tokens")]
+
+    def has_token(self, candidate: str | None) -> bool:
+        """Whether a scope already has a token."""
+        return self.get_token(candidate) is not None

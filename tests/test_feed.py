@@ -1,0 +1,200 @@
+"""The subscribable feed: what clients need to see, the 30-day grace, and the render cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ical.calendar_stream import IcsCalendarStream
+from icalendar import Calendar
+
+from afterview import feed, tracker
+from afterview.store import Store
+
+NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
+LATER = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.UTC)
+RENDER = dt.datetime(2026, 12, 2, 7, 0, tzinfo=dt.UTC)
+D = dt.date
+
+
+def interview(
+    company: str = "Northwind Traders",
+    role: str = "Senior Data Engineer",
+    candidate: str | None = None,
+    day: int = 25,
+) -> str:
+    """A New York interview in late November 2026 with one interviewer."""
+    who = f'candidate = "{candidate}"\n' if candidate else ""
+    return (
+        f'company = "{company}"\nrole = "{role}"\nstart = 2026-11-{day:02d}T14:00:00\n'
+        'timezone = "America/New_York"\ncountry = "US"\nsubdivision = "NY"\n'
+        f'decision = "by Friday"\n{who}\n'
+        '[[interviewers]]\nname = "Dana Lee"\nemail = "dana.lee@northwind.example"\n'
+        'linkedin = "https://www.linkedin.com/in/dana-lee"\n'
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An empty tracker in a temporary folder."""
+    with Store(tmp_path / "tracker.db") as opened:
+        yield opened
+
+
+def events(data: bytes) -> dict[str, dict[str, Any]]:
+    """The feed's VEVENTs by UID, read with icalendar."""
+    cal = Calendar.from_ical(data)
+    return {
+        str(e["UID"]): {
+            "status": str(e["STATUS"]),
+            "sequence": int(str(e["SEQUENCE"])),
+            "summary": str(e["SUMMARY"]),
+            "dtstamp": e.decoded("DTSTAMP"),
+        }
+        for e in cal.walk("VEVENT")
+    }
+
+
+def test_feed_parses_strictly_and_names_itself(store: Store) -> None:
+    """The feed reads with icalendar and the strict ical package and carries the feed headers."""
+    tracker.add(store, interview(), now=NOW)
+    tracker.add(store, interview(company="Acme", candidate="Sam Roe"), now=NOW)
+    data, info = feed.render_feed(store, now=RENDER)
+    text = data.decode("utf-8")
+    for line in (
+        "X-WR-CALNAME:Follow-ups (afterview)",
+        "NAME:Follow-ups (afterview)",
+        "REFRESH-INTERVAL;VALUE=DURATION:PT12H",
+        "X-PUBLISHED-TTL:PT12H",
+        "METHOD:PUBLISH",
+    ):
+        assert f"\r\n{line}\r\n" in text
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    assert "\n" not in text.replace("\r\n", "")  # CRLF only, which no parser checks
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    strict = IcsCalendarStream.calendar_from_ics(text)
+    assert len(strict.events) == info.events == len(events(data)) == 12
+    assert info.etag == hashlib.sha256(data).hexdigest()
+    assert info.size == len(data)
+
+
+def test_feed_keeps_ended_events_cancelled_with_a_higher_sequence(store: Store) -> None:
+    """After a reply the ended check-in and move-on stay, CANCELLED, same UID, SEQUENCE + 1."""
+    added = tracker.add(store, interview(), now=NOW)
+    before = events(feed.render_feed(store, now=NOW)[0])
+    tracker.set_status(store, added.id, "replied", on=D(2026, 12, 1), now=LATER)
+    after = events(feed.render_feed(store, now=RENDER)[0])
+    assert set(after) == set(before)
+    ended = {a.uid: a.label for a in tracker.actions(store, added.id) if a.status == "cancelled"}
+    assert sorted(ended.values()) == ["check-in-2", "move-on"]
+    for uid, event in after.items():
+        if uid in ended:
+            assert event["status"] == "CANCELLED"
+            assert event["sequence"] == before[uid]["sequence"] + 1
+            assert event["dtstamp"] == LATER.replace(second=0)
+        else:
+            assert event == before[uid]
+
+
+def test_cancelled_events_drop_out_after_30_days(store: Store) -> None:
+    """Events ended on 1 Dec are in the feed through 31 Dec and gone on 1 Jan."""
+    added = tracker.add(store, interview(), now=NOW)
+    tracker.set_status(store, added.id, "replied", on=D(2026, 12, 1), now=LATER)
+    last_day = dt.datetime(2026, 12, 31, 23, 0, tzinfo=dt.UTC)
+    gone_day = dt.datetime(2027, 1, 1, 1, 0, tzinfo=dt.UTC)
+    kept = events(feed.render_feed(store, now=last_day)[0])
+    dropped = events(feed.render_feed(store, now=gone_day)[0])
+    assert sum(e["status"] == "CANCELLED" for e in kept.values()) == 2
+    assert sum(e["status"] == "CANCELLED" for e in dropped.values()) == 0
+    assert len(dropped) == len(kept) - 2
+    modified = feed.last_modified(store, now=gone_day)
+    assert modified == dt.datetime(2027, 1, 1, tzinfo=dt.UTC)  # the day the bytes changed
+    assert feed.last_modified(store, now=last_day) == LATER
+
+
+def test_incremental_render_matches_a_full_render(store: Store) -> None:
+    """After one status change only that interview's changed events are serialized again."""
+    ids = [tracker.add(store, interview(role=f"Engineer {n}"), now=NOW).id for n in range(6)]
+    first = feed.refresh_cache(store, now=RENDER)
+    assert first == 6 * 6
+    assert feed.refresh_cache(store, now=RENDER) == 0
+    tracker.set_status(store, ids[3], "replied", on=D(2026, 12, 1), now=LATER)
+    assert feed.refresh_cache(store, now=RENDER) == 2
+    cached, cached_info = feed.render_feed(store, now=RENDER)
+    full, full_info = feed.render_feed(store, now=RENDER, cache=False)
+    assert cached == full
+    assert cached_info == full_info
+    feed.clear_cache(store)
+    assert feed.render_feed(store, now=RENDER)[0] == full
+
+
+def test_unchanged_data_renders_the_same_bytes(store: Store) -> None:
+    """DTSTAMP is when an event last changed, so later renders give the same bytes and ETag."""
+    tracker.add(store, interview(), now=NOW)
+    early, early_info = feed.render_feed(store, now=NOW)
+    late, late_info = feed.render_feed(store, now=RENDER)
+    assert early == late and early_info.etag == late_info.etag
+    assert {e["dtstamp"] for e in events(late).values()} == {NOW}
+    assert late_info.last_modified == NOW
+
+
+def test_reminder_time_is_part_of_the_cache_key(store: Store) -> None:
+    """A feed with another reminder time is rendered afresh, not served from the cache."""
+    tracker.add(store, interview(), now=NOW)
+    nine = feed.render_feed(store, now=RENDER)[0]
+    half_eight = feed.render_feed(store, now=RENDER, reminder=dt.time(8, 30))[0]
+    assert nine != half_eight
+    assert b"TRIGGER;RELATED=START:PT8H30M" in half_eight
+    assert (
+        half_eight == feed.render_feed(store, now=RENDER, reminder=dt.time(8, 30), cache=False)[0]
+    )
+
+
+def test_candidate_feed_holds_only_their_events(store: Store) -> None:
+    """A candidate's feed is named for them and holds their interviews only."""
+    tracker.add(store, interview(), now=NOW)
+    sam = tracker.add(store, interview(company="Acme", candidate="Sam Roe"), now=NOW)
+    data, info = feed.render_feed(store, now=RENDER, candidate="Sam Roe")
+    assert b"X-WR-CALNAME:Follow-ups: Sam Roe (afterview)" in data
+    assert set(events(data)) == {a.uid for a in tracker.actions(store, sam.id)}
+    assert all(e["summary"].startswith("Sam Roe: ") for e in events(data).values())
+    assert info.events == 6
+
+
+def test_write_feed_streams_to_a_binary_file(store: Store) -> None:
+    """write_feed writes the same bytes as render_feed and hashes what it wrote."""
+    tracker.add(store, interview(), now=NOW)
+    out = io.BytesIO()
+    info = feed.write_feed(out, store, now=RENDER)
+    data, rendered = feed.render_feed(store, now=RENDER)
+    assert out.getvalue() == data
+    assert info == rendered
+
+
+def test_new_timeline_events_keep_the_uids_the_tracker_stored(store: Store) -> None:
+    """Events of a later decision timeline appear in the feed under the UIDs the tracker knows."""
+    added = tracker.add(store, interview(), now=NOW)
+    tracker.set_status(
+        store, added.id, "waiting", on=D(2026, 12, 1), decision="by Dec 10", now=LATER
+    )
+    stored = {a.uid: a for a in tracker.actions(store, added.id)}
+    shown = events(feed.render_feed(store, now=RENDER)[0])
+    assert set(shown) == set(stored)
+    statuses = sorted((stored[u].label, shown[u]["status"]) for u in shown)
+    assert statuses.count(("check-in-1", "CONFIRMED")) == 2  # the old one, before the news
+    assert ("check-in-2", "CANCELLED") in statuses and ("move-on", "CANCELLED") in statuses
+
+
+def test_removed_interview_leaves_the_feed_and_moves_last_modified(store: Store) -> None:
+    """Removing an interview drops its events and marks the feed as changed then."""
+    keep = tracker.add(store, interview(), now=NOW)
+    gone = tracker.add(store, interview(company="Acme"), now=NOW)
+    tracker.remove(store, gone.id, now=LATER)
+    data, info = feed.render_feed(store, now=RENDER)
+    assert set(events(data)) == {a.uid for a in tracker.actions(store, keep.id)}
+    assert info.last_modified == LATER
