@@ -27,8 +27,8 @@ def run_cli(config_file: Path) -> RunCli:
     # Imported here so a broken CLI fails only the tests that use it, not collection.
     from afterview.cli import main
 
-    def run(*args: str | Path) -> Result:
-        return CliRunner().invoke(main, [str(arg) for arg in args])
+    def run(*args: str | Path, input: str | None = None) -> Result:
+        return CliRunner().invoke(main, [str(arg) for arg in args], input=input)
 
     return run
 

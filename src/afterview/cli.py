@@ -16,13 +16,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from . import __version__
-from .errors import AfterviewError, OutputError
+from .errors import AfterviewError, FileProblem, OutputError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from .model import FollowUp, Interview, Plan
     from .settings import Settings
+    from .store import Store
+    from .tracker import Action, Changes
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -729,6 +731,491 @@ def config_set(key: str, value: str) -> None:
 
     save_setting(key, value)
     click.echo(f"Saved {key} in {settings_path()}")
+
+
+# ---------------------------------------------------------------------------- tracker
+
+_db_option = click.option(
+    "--db",
+    "db",
+    metavar="PATH",
+    help="The tracker database (default: $AFTERVIEW_DB, else your data folder).",
+)
+_candidate_option = click.option(
+    "--candidate", metavar="NAME", help="Only this candidate's interviews (for coaches)."
+)
+_date_type = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _store(db: str | None) -> Store:
+    from .store import Store
+
+    return Store(db)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _on(value: dt.datetime | None) -> dt.date:
+    return value.date() if value is not None else dt.date.today()
+
+
+def _action_line(action: Action, with_company: bool = True) -> str:
+    when = f"{action.time:%H:%M}" if action.time else "all day"
+    where = f"{action.interview_id}  " if with_company else ""
+    return f"{_day(action.date)}  {when:<7}  {where}{action.title}"
+
+
+def _changes_text(changes: Changes) -> list[str]:
+    lines = [f"  cancelled: {_action_line(a)}" for a in changes.cancelled]
+    lines += [f"  changed:   {_action_line(a)}" for a in changes.changed]
+    lines += [f"  added:     {_action_line(a)}" for a in changes.added]
+    return lines
+
+
+@main.command()
+@_file_argument
+@click.option(
+    "--round-of", metavar="ID", help="This is the next round of an interview already tracked."
+)
+@_policy_option
+@_decision_option
+@invite_options
+@_db_option
+@reports_errors
+def add(
+    file: Path,
+    round_of: str | None,
+    policy: str | None,
+    decision: str | None,
+    db: str | None,
+    **flags: Any,
+) -> None:
+    """Track an interview (an interview file or an invitation) and print its short id.
+
+    \b
+    Example:
+      afterview add northwind.toml
+      afterview add second-round.toml --round-of nw7k2q
+    """
+    from dataclasses import replace
+
+    from . import tracker
+
+    settings = _settings()
+    interview = _read(file, settings, _invite(flags, decision=decision, policy=policy))
+    if policy is not None:
+        interview = replace(interview, policy=policy)
+    if decision is not None:
+        interview = replace(interview, decision=decision)
+    with _store(db) as store:
+        added = tracker.add(
+            store,
+            interview,
+            now=_now(),
+            round_of=round_of,
+            on=dt.date.today(),
+            me=settings.me,
+            where=str(file),
+            defaults=settings.defaults(),
+            base=file.parent,
+        )
+    for warning in added.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"{added.id}  {interview.company}, {interview.role}: {len(added.changes.added)} actions"
+    )
+    if round_of and added.earlier.cancelled:
+        click.echo(f"Round {round_of}'s open check-ins end:")
+        for action in added.earlier.cancelled:
+            click.echo(f"  cancelled: {_action_line(action)}")
+
+
+@main.command("list")
+@click.option("--all", "include_all", is_flag=True, help="Include interviews that have ended.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON with stable keys instead.")
+@_candidate_option
+@_db_option
+@reports_errors
+def list_command(include_all: bool, as_json: bool, candidate: str | None, db: str | None) -> None:
+    """List tracked interviews with their next action.
+
+    \b
+    Example:
+      afterview list
+      afterview list --all --json
+    """
+    from . import tracker
+
+    with _store(db) as store:
+        found = tracker.list_interviews(
+            store, today=dt.date.today(), include_all=include_all, candidate=candidate
+        )
+    if as_json:
+        import json
+
+        click.echo(json.dumps([t.as_dict() for t in found], indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo("No interviews tracked yet: afterview add FILE" if not include_all else "None.")
+        return
+    for t in found:
+        who = f"{t.candidate}: " if t.candidate else ""
+        state = t.outcome or "open"
+        rounds = f", round {t.round} of {len(t.rounds)}" if len(t.rounds) > 1 else ""
+        click.echo(f"{t.id}  {who}{t.company}, {t.role} ({state}{rounds})")
+        if t.next_action is not None:
+            click.echo(f"        next: {_action_line(t.next_action, with_company=False)}")
+
+
+@main.command("next")
+@click.option(
+    "--days", default=7, show_default=True, type=click.IntRange(0, 366), help="How far ahead."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON with stable keys instead.")
+@_candidate_option
+@_db_option
+@reports_errors
+def next_command(days: int, as_json: bool, candidate: str | None, db: str | None) -> None:
+    """What to do today and in the coming days, across all tracked interviews.
+
+    \b
+    Example:
+      afterview next
+      afterview next --days 14 --candidate "Alex Kim"
+    """
+    from . import tracker
+
+    with _store(db) as store:
+        agenda = tracker.next_actions(store, today=dt.date.today(), days=days, candidate=candidate)
+    if as_json:
+        import json
+
+        data = {
+            "actions": [a.as_dict() for a in agenda.actions],
+            "warnings": list(agenda.warnings),
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for warning in agenda.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not agenda.actions:
+        click.echo(f"Nothing to do in the next {days} days.")
+        return
+    for action in agenda.actions:
+        click.echo(_action_line(action))
+        click.echo(f"    {action.label}; why: {action.reason}")
+
+
+@main.command()
+@click.argument("interview_id", metavar="ID")
+@click.argument(
+    "outcome", type=click.Choice(["replied", "rejected", "offer", "withdrawn", "waiting"])
+)
+@click.option("--on", "on", type=_date_type, help="When the news came (default: today).")
+@_decision_option
+@_db_option
+@reports_errors
+def status(
+    interview_id: str,
+    outcome: str,
+    on: dt.datetime | None,
+    decision: str | None,
+    db: str | None,
+) -> None:
+    """Record what happened: the open check-ins after the news end.
+
+    `waiting --decision TEXT` records a new timeline and re-plans the check-ins from it.
+
+    \b
+    Example:
+      afterview status nw7k2q replied
+      afterview status nw7k2q waiting --decision "by Dec 10" --on 2026-12-01
+    """
+    from . import tracker
+
+    settings = _settings()
+    with _store(db) as store:
+        changes = tracker.set_status(
+            store,
+            interview_id,
+            outcome,
+            on=_on(on),
+            now=_now(),
+            decision=decision,
+            me=settings.me,
+        )
+    click.echo(f"Recorded {outcome} for {interview_id}.")
+    for line in _changes_text(changes):
+        click.echo(line)
+
+
+@main.command()
+@click.argument("interview_id", metavar="ID")
+@click.option(
+    "--file",
+    "source",
+    type=_PathType(),
+    help="Replace the interview with this file instead of opening an editor.",
+)
+@_db_option
+@reports_errors
+def edit(interview_id: str, source: Path | None, db: str | None) -> None:
+    """Change a tracked interview in your editor ($EDITOR); its events keep their ids.
+
+    \b
+    Example:
+      afterview edit nw7k2q
+      afterview edit nw7k2q --file northwind.toml
+    """
+    from . import tracker
+    from .files import read_text
+
+    settings = _settings()
+    with _store(db) as store:
+        if source is not None:
+            text: str | None = read_text(source, "interview file (.toml)")
+        else:
+            text = click.edit(tracker.interview_text(store, interview_id), extension=".toml")
+        if text is None:
+            click.echo("No change.")
+            return
+        changes = tracker.edit(
+            store,
+            interview_id,
+            text,
+            now=_now(),
+            me=settings.me,
+            where=str(source or interview_id),
+            defaults=settings.defaults(),
+            base=source.parent if source else None,
+        )
+    click.echo(f"Updated {interview_id}.")
+    for line in _changes_text(changes):
+        click.echo(line)
+
+
+@main.command()
+@click.argument("interview_id", metavar="ID")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@_db_option
+@reports_errors
+def remove(interview_id: str, yes: bool, db: str | None) -> None:
+    """Stop tracking an interview (its events leave the feed).
+
+    \b
+    Example:
+      afterview remove nw7k2q --yes
+    """
+    from . import tracker
+
+    if not yes and not click.confirm(f"Remove {interview_id} and all its actions?"):
+        click.echo("Kept.")
+        return
+    with _store(db) as store:
+        tracker.remove(store, interview_id, now=_now(), me=_settings().me)
+    click.echo(f"Removed {interview_id}.")
+
+
+def _mark(verb: str, interview_id: str, step: str, person: str | None, db: str | None) -> None:
+    from . import tracker
+
+    handler = tracker.done if verb == "done" else tracker.skip
+    with _store(db) as store:
+        actions = handler(store, interview_id, step, person=person)
+    for action in actions:
+        click.echo(f"Marked {verb}: {_action_line(action)}")
+
+
+_person_option = click.option(
+    "--person", metavar="NAME", help="For steps with one action per person: whose."
+)
+
+
+@main.command()
+@click.argument("interview_id", metavar="ID")
+@click.argument("step")
+@_person_option
+@_db_option
+@reports_errors
+def done(interview_id: str, step: str, person: str | None, db: str | None) -> None:
+    """Mark an action handled, so `next` stops showing it.
+
+    \b
+    Example:
+      afterview done nw7k2q thank-you
+      afterview done nw7k2q check-in-1
+    """
+    _mark("done", interview_id, step, person, db)
+
+
+@main.command()
+@click.argument("interview_id", metavar="ID")
+@click.argument("step")
+@_person_option
+@_db_option
+@reports_errors
+def skip(interview_id: str, step: str, person: str | None, db: str | None) -> None:
+    """Mark an action you will not take, so `next` stops showing it.
+
+    \b
+    Example:
+      afterview skip nw7k2q handwritten-note
+    """
+    _mark("skipped", interview_id, step, person, db)
+
+
+@main.command()
+@click.argument("interview_id", metavar="ID")
+@click.argument("step")
+@click.argument("day", metavar="DATE", type=_date_type)
+@_person_option
+@_db_option
+@reports_errors
+def move(
+    interview_id: str, step: str, day: dt.datetime, person: str | None, db: str | None
+) -> None:
+    """Move one action to a date you choose (still a business day, still polite).
+
+    \b
+    Example:
+      afterview move nw7k2q check-in-1 2026-12-02
+    """
+    from . import tracker
+
+    with _store(db) as store:
+        action = tracker.move(
+            store,
+            interview_id,
+            step,
+            day.date(),
+            now=_now(),
+            me=_settings().me,
+            person=person,
+            today=dt.date.today(),
+        )
+    click.echo(f"Moved: {_action_line(action)}")
+
+
+@main.command()
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
+@_db_option
+@reports_errors
+def export(output: str | None, db: str | None) -> None:
+    """Back up every tracked interview as JSON (import it with `afterview import`).
+
+    \b
+    Example:
+      afterview export -o afterview-backup.json
+    """
+    from . import tracker
+
+    with _store(db) as store:
+        text = tracker.export_text(store)
+    if output is None or output == "-":
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    from pathlib import Path
+
+    from .files import write_atomic
+
+    write_atomic(Path(output), text.encode("utf-8"))
+    click.echo(f"Exported to {output}")
+
+
+@main.command("import")
+@click.argument("file", type=_PathType())
+@_db_option
+@reports_errors
+def import_command(file: Path, db: str | None) -> None:
+    """Load interviews from an `afterview export` file; ones already tracked are skipped.
+
+    \b
+    Example:
+      afterview import afterview-backup.json
+    """
+    from . import tracker
+
+    text = _read_export(file)
+    with _store(db) as store:
+        imported = tracker.import_json(store, text, now=_now(), where=str(file))
+    click.echo(f"Imported {len(imported.added)}, skipped {len(imported.skipped)} already tracked.")
+
+
+def _read_export(file: Path) -> str:
+    """An export file's text; exports of many interviews are larger than an interview file."""
+    try:
+        return file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FileProblem(f"{file} does not exist: check the path") from None
+    except IsADirectoryError:
+        raise FileProblem(f"{file} is a folder: give an export file (.json)") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise FileProblem(f"cannot read {file}: {error}") from None
+
+
+@main.command()
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
+@_candidate_option
+@_db_option
+@reports_errors
+def feed(output: str | None, candidate: str | None, db: str | None) -> None:
+    """Write one calendar of every tracked interview's actions (what `serve` publishes).
+
+    \b
+    Example:
+      afterview feed -o follow-ups.ics
+    """
+    from . import feed as feeds
+
+    settings = _settings()
+    with _store(db) as store:
+        if output is None or output == "-":
+            info = feeds.write_feed(
+                sys.stdout.buffer,
+                store,
+                now=_now(),
+                candidate=candidate,
+                reminder=settings.reminder_time,
+            )
+            sys.stdout.flush()
+            return
+        from pathlib import Path
+
+        from .files import atomic_writer
+
+        with atomic_writer(Path(output)) as out:
+            info = feeds.write_feed(
+                out, store, now=_now(), candidate=candidate, reminder=settings.reminder_time
+            )
+    click.echo(f"Wrote {info.events} events to {output}")
+
+
+@main.command()
+@_candidate_option
+@click.option("--rotate", is_flag=True, help="Replace the token: old links stop working.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Where `serve` listens.")
+@click.option("--port", default=8765, show_default=True, type=int, help="Where `serve` listens.")
+@_db_option
+@reports_errors
+def token(candidate: str | None, rotate: bool, host: str, port: int, db: str | None) -> None:
+    """Print the secret page and feed links (`afterview serve` answers them).
+
+    \b
+    Example:
+      afterview token
+      afterview token --candidate "Alex Kim" --rotate
+    """
+    from . import tracker
+
+    with _store(db) as store:
+        secret = tracker.feed_token(store, candidate, now=_now(), rotate=rotate)
+    base = f"{host}:{port}"
+    click.echo(f"page:      http://{base}/{secret}/")
+    click.echo(f"feed:      http://{base}/feed/{secret}.ics")
+    click.echo(f"subscribe: webcal://{base}/feed/{secret}.ics")
+    click.echo("Keep these links private: anyone with them can read your interviews.")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,8 +11,10 @@ import os
 import re
 import tempfile
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .errors import FileProblem, OutputError
 
@@ -92,6 +94,18 @@ def _without_none(value: Any) -> Any:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` all at once, or leave ``path`` as it was."""
+    with atomic_writer(path) as out:
+        out.write(data)
+
+
+@contextmanager
+def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
+    """A binary file that replaces ``path`` only when the block ends without an error.
+
+    The data goes to a temporary file in the same folder, is flushed to disk, and is
+    renamed over ``path``; on any error the temporary file is removed and ``path`` is
+    left as it was. Large outputs (a feed) stream through it without being held whole.
+    """
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise OutputError(f"{path} is a folder: give a file name such as plan.ics")
@@ -107,7 +121,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         ) from None
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            yield out
             out.flush()
             os.fsync(out.fileno())
         if path.exists():
