@@ -1,10 +1,10 @@
-# afterview: `make demo` to try it, `make test` to check it.
+# afterview: `make demo` to try it, `make test` to check it, `make conformance` for the long checks.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test conformance lint typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +32,18 @@ test: lint typecheck
 	$(BIN)/python -m compileall -q src
 	$(BIN)/pytest
 
+# ical.js (Thunderbird's parser), pinned by conformance/package-lock.json; needs Node and npm.
+conformance/node_modules/.package-lock.json: conformance/package.json conformance/package-lock.json
+	npm ci --prefix conformance --no-audit --no-fund
+
+# Every sample, plan and the feed through icalendar, ical and ical.js, and a Radicale round trip.
+conformance: $(STAMP) conformance/node_modules/.package-lock.json
+	$(BIN)/python -m compileall -q src
+	$(BIN)/pytest -m conformance
+
 bench: $(STAMP)
 	$(BIN)/python -m compileall -q src
 	$(BIN)/python benchmarks/coldstart.py
 
 clean:
-	rm -rf $(VENV) demo.ics .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo.ics .pytest_cache .mypy_cache .ruff_cache conformance/node_modules
