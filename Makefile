@@ -28,9 +28,17 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck
+test: lint typecheck browser
 	$(BIN)/python -m compileall -q src
 	$(BIN)/pytest
+
+# Headless Chromium for tests/test_page_browser.py: Debian's package, installed when missing.
+.PHONY: browser
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
 
 # ical.js (Thunderbird's parser), pinned by conformance/package-lock.json; needs Node and npm.
 conformance/node_modules/.package-lock.json: conformance/package.json conformance/package-lock.json

@@ -143,3 +143,41 @@ def test_remove_asks_unless_yes(run_cli: RunCli, db: Path) -> None:
     assert "Kept" in ok(run_cli("remove", interview_id, input="n\n"))
     ok(run_cli("remove", interview_id, "--yes"))
     assert json.loads(ok(run_cli("list", "--all", "--json"))) == []
+
+
+def test_push_without_the_password_variable_is_one_clear_line(
+    run_cli: RunCli, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """push names the missing password variable instead of trying to connect."""
+    monkeypatch.delenv("DAV_SECRET", raising=False)
+    result = run_cli(
+        "push", "--caldav", "http://127.0.0.1:9/", "--user", "u", "--password-env", "DAV_SECRET"
+    )
+    assert result.exit_code == 10
+    assert "$DAV_SECRET is not set" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_serve_answers_on_loopback(tmp_path: Path) -> None:
+    """afterview serve starts a real server on a free loopback port and says only what it is."""
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    env = {**os.environ, "AFTERVIEW_DB": str(tmp_path / "db.sqlite")}
+    env["AFTERVIEW_CONFIG"] = str(tmp_path / "cfg.toml")
+    command = [sys.executable, "-m", "afterview.cli", "serve", "--port", "0"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        assert line.startswith("Serving on http://127.0.0.1:"), line
+        base = line.split()[2]
+        no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with no_proxy.open(base + "/", timeout=10) as answer:
+            body = answer.read().decode()
+        assert answer.status == 200 and "afterview" in body
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -1,0 +1,489 @@
+"""afterview serve: every route in-process, the conditional feed, and the real server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import select
+import socket
+import subprocess
+import sys
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from afterview import feed, ics, tracker, web
+from afterview.errors import AfterviewError
+from afterview.store import Store
+
+with warnings.catch_warnings():
+    # Starlette asks for httpx2 and warns when it finds httpx; the test client works the same.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from starlette.testclient import TestClient
+
+NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
+LATER = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.UTC)
+RENDER = dt.datetime(2026, 12, 2, 7, 0, tzinfo=dt.UTC)
+FEED_TYPE = "text/calendar; charset=utf-8"
+TIMEOUT = 15.0
+
+
+def interview(
+    company: str, role: str = "Senior Data Engineer", candidate: str | None = None
+) -> str:
+    """A New York interview on 25 November 2026 with one interviewer."""
+    who = f'candidate = "{candidate}"\n' if candidate else ""
+    return (
+        f'company = "{company}"\nrole = "{role}"\nstart = 2026-11-25T14:00:00\n'
+        'timezone = "America/New_York"\ncountry = "US"\nsubdivision = "NY"\n'
+        f'decision = "by Friday"\n{who}\n'
+        '[[interviewers]]\nname = "Dana Lee"\nemail = "dana.lee@northwind.example"\n'
+    )
+
+
+@dataclass
+class Tracker:
+    """A tracker on disk with two interviews and the tokens that open it."""
+
+    path: Path
+    everyone: str
+    sam: str
+    northwind: str
+    acme: str
+
+
+@dataclass
+class Clock:
+    """A clock a test can move."""
+
+    now: dt.datetime = RENDER
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+def tracked(tmp_path: Path) -> Tracker:
+    """Northwind for nobody in particular and Acme for Sam Roe, with both feed tokens."""
+    path = tmp_path / "tracker.db"
+    with Store(path) as store:
+        northwind = tracker.add(store, interview("Northwind Traders"), now=NOW).id
+        acme = tracker.add(store, interview("Acme Rockets", candidate="Sam Roe"), now=NOW).id
+        everyone = tracker.feed_token(store, now=NOW)
+        sam = tracker.feed_token(store, "Sam Roe", now=NOW)
+    return Tracker(path, everyone, sam, northwind, acme)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """The server's clock, on 2 December 2026 unless a test moves it."""
+    return Clock()
+
+
+@pytest.fixture
+def client(tracked: Tracker, clock: Clock) -> Iterator[TestClient]:
+    """The app in-process, over the tracker."""
+    with TestClient(web.make_app(tracked.path, now=clock)) as test_client:
+        yield test_client
+
+
+def _http_date(moment: dt.datetime) -> str:
+    return email.utils.format_datetime(moment.astimezone(dt.UTC), usegmt=True)
+
+
+class Links(HTMLParser):
+    """Every link of a page, and the ids of those that have one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.by_id: dict[str, str] = {}
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        values = dict(attrs)
+        href = values.get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+            if values.get("id"):
+                self.by_id[str(values["id"])] = href
+
+
+def links_of(text: str) -> Links:
+    """The page's links, parsed as a browser would."""
+    parser = Links()
+    parser.feed(text)
+    parser.close()
+    return parser
+
+
+# ---------------------------------------------------------------------------- routes
+
+
+def test_root_says_only_that_this_is_an_afterview_server(client: TestClient) -> None:
+    """GET / answers 200 in plain text, with no company, candidate or token in it."""
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/plain; charset=utf-8"
+    assert response.text == "This is an afterview server.\n"
+
+
+def test_feed_is_served_with_the_headers_clients_need(client: TestClient, tracked: Tracker) -> None:
+    """The feed is text/calendar UTF-8 with a strong ETag of its bytes and the data's date."""
+    response = client.get(f"/feed/{tracked.everyone}.ics")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == FEED_TYPE
+    assert response.headers["etag"] == f'"{hashlib.sha256(response.content).hexdigest()}"'
+    assert response.headers["last-modified"] == _http_date(NOW)  # when the data changed
+    assert response.headers["cache-control"].startswith("private, max-age=")
+    assert response.headers["content-disposition"] == 'inline; filename="afterview.ics"'
+    assert response.content.startswith(b"BEGIN:VCALENDAR\r\n")
+    with Store(tracked.path) as store:
+        assert response.content == feed.render_feed(store, now=RENDER)[0]
+    assert len(ics.read_events(response.content)) == 10
+
+
+def test_unchanged_feed_keeps_its_bytes_etag_and_date(
+    client: TestClient, tracked: Tracker, clock: Clock
+) -> None:
+    """Later requests for unchanged data get the very same bytes (DTSTAMP too) and ETag."""
+    first = client.get(f"/feed/{tracked.everyone}.ics")
+    clock.now = RENDER + dt.timedelta(hours=5)
+    second = client.get(f"/feed/{tracked.everyone}.ics")
+    assert second.content == first.content
+    assert second.headers["etag"] == first.headers["etag"]
+    assert second.headers["last-modified"] == first.headers["last-modified"] == _http_date(NOW)
+
+
+def test_if_none_match_answers_304_for_the_current_etag(
+    client: TestClient, tracked: Tracker
+) -> None:
+    """A matching tag, a list holding it, its weak form or * give 304 with the ETag, no body."""
+    url = f"/feed/{tracked.everyone}.ics"
+    etag = client.get(url).headers["etag"]
+    for header in (etag, f'"nope", {etag}', f"W/{etag}", "*"):
+        response = client.get(url, headers={"If-None-Match": header})
+        assert response.status_code == 304, header
+        assert response.content == b""
+        assert response.headers["etag"] == etag
+        assert response.headers["last-modified"] == _http_date(NOW)
+        assert response.headers["cache-control"].startswith("private, max-age=")
+    stale = client.get(url, headers={"If-None-Match": '"0123", W/"abc"'})
+    assert stale.status_code == 200 and stale.headers["etag"] == etag
+
+
+def test_if_none_match_wins_over_if_modified_since(client: TestClient, tracked: Tracker) -> None:
+    """With a stale ETag the feed comes back in full even if the date says unchanged."""
+    response = client.get(
+        f"/feed/{tracked.everyone}.ics",
+        headers={"If-None-Match": '"old"', "If-Modified-Since": _http_date(RENDER)},
+    )
+    assert response.status_code == 200
+    assert response.content
+
+
+def test_if_modified_since_answers_304_until_the_data_changes(
+    client: TestClient, tracked: Tracker, clock: Clock
+) -> None:
+    """If-Modified-Since at or after the last change gives 304; a change gives the new feed."""
+    url = f"/feed/{tracked.everyone}.ics"
+    first = client.get(url)
+    assert client.get(url, headers={"If-Modified-Since": _http_date(NOW)}).status_code == 304
+    before = _http_date(NOW - dt.timedelta(seconds=1))
+    assert client.get(url, headers={"If-Modified-Since": before}).status_code == 200
+    assert client.get(url, headers={"If-Modified-Since": "yesterday-ish"}).status_code == 200
+    with Store(tracked.path) as store:
+        tracker.set_status(store, tracked.northwind, "replied", on=dt.date(2026, 12, 1), now=LATER)
+    clock.now = LATER + dt.timedelta(hours=1)
+    changed = client.get(url, headers={"If-Modified-Since": _http_date(NOW)})
+    assert changed.status_code == 200
+    assert changed.headers["last-modified"] == _http_date(LATER)
+    assert changed.headers["etag"] != first.headers["etag"]
+    again = client.get(url, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 200
+
+
+def test_head_gives_the_get_headers_without_a_body(client: TestClient, tracked: Tracker) -> None:
+    """HEAD on the feed answers with the same headers as GET and no body."""
+    url = f"/feed/{tracked.everyone}.ics"
+    got = client.get(url)
+    head = client.head(url)
+    assert head.status_code == 200
+    assert head.content == b""
+    for name in ("content-type", "etag", "last-modified", "cache-control", "content-disposition"):
+        assert head.headers[name] == got.headers[name]
+    assert head.headers["content-length"] == str(len(got.content))
+    etag = got.headers["etag"]
+    assert client.head(url, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_wrong_tokens_get_one_identical_404(client: TestClient, tracked: Tracker) -> None:
+    """Any wrong token, near miss or unknown address gets the same 404 that tells nothing."""
+    token = tracked.everyone
+    near = token[:-1] + ("A" if token[-1] != "A" else "B")
+    wrong = [near, token[:-1], token + "x", token.upper(), "x", "feed", "%00"]
+    paths = [f"/feed/{w}.ics" for w in wrong] + [f"/{w}/" for w in wrong]
+    paths += ["/nothing/here", f"/feed/{token}", "/favicon.ico"]
+    answers = {
+        (r.status_code, r.headers["content-type"], r.content) for r in map(client.get, paths)
+    }
+    assert answers == {(404, "text/plain; charset=utf-8", b"Not Found\n")}
+    # Without the final slash every address is sent to the one with it, right token or not.
+    right, wrong_one = (client.get(f"/{t}", follow_redirects=False) for t in (token, near))
+    assert right.status_code == wrong_one.status_code == 307
+    assert right.content == wrong_one.content
+
+
+def test_candidate_token_opens_only_their_interviews(client: TestClient, tracked: Tracker) -> None:
+    """Sam's token shows Sam's Acme interview in feed and page, never Northwind."""
+    feed_text = client.get(f"/feed/{tracked.sam}.ics").text
+    page = client.get(f"/{tracked.sam}/").text
+    for text in (feed_text, page):
+        assert "Acme Rockets" in text
+        assert "Northwind" not in text
+    assert "Follow-ups: Sam Roe (afterview)" in page
+    everyone = client.get(f"/{tracked.everyone}/").text
+    assert "Acme Rockets" in everyone and "Northwind Traders" in everyone
+
+
+# ---------------------------------------------------------------------------- the page
+
+
+def test_page_lists_open_interviews_and_next_actions(client: TestClient, tracked: Tracker) -> None:
+    """The page shows each open interview with its next action, and the coming actions."""
+    response = client.get(f"/{tracked.everyone}/")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["cache-control"] == "no-store"
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    page = response.text
+    with Store(tracked.path) as store:
+        agenda = tracker.next_actions(store, today=RENDER.date(), days=30)
+    assert agenda.actions
+    for action in agenda.actions:
+        assert action.title.replace("'", "&#x27;") in page
+    assert "Sam Roe" in page and "Senior Data Engineer" in page
+    assert "Only this computer can subscribe" not in page  # testserver is not loopback
+    parsed = links_of(page)
+    assert "script" not in parsed.tags and "img" not in parsed.tags
+    assert "<link" not in page and "src=" not in page  # nothing loaded from elsewhere
+
+
+def test_page_escapes_html_in_what_the_user_typed(tmp_path: Path) -> None:
+    """A company name holding <script> is shown as text, never run."""
+    path = tmp_path / "tracker.db"
+    with Store(path) as store:
+        tracker.add(store, interview("<script>alert(1)</script> & Sons", role="'QA' <b>"), now=NOW)
+        token = tracker.feed_token(store, now=NOW)
+    with TestClient(web.make_app(path, now=lambda: RENDER)) as client:
+        page = client.get(f"/{token}/").text
+    assert "<script>" not in page and "<b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Sons" in page
+    assert "&#x27;QA&#x27; &lt;b&gt;" in page
+    assert "script" not in links_of(page).tags
+
+
+def test_page_links_are_well_formed(client: TestClient, tracked: Tracker) -> None:
+    """Subscribe, Google, download and each add-this-event link parse into the right parts."""
+    token = tracked.everyone
+    page = client.get(f"/{token}/", headers={"Host": "calendar.example:8443"}).text
+    links = links_of(page)
+    feed_path = f"/feed/{token}.ics"
+    subscribe = urlsplit(links.by_id["subscribe"])
+    assert (subscribe.scheme, subscribe.netloc, subscribe.path) == (
+        "webcal",
+        "calendar.example:8443",
+        feed_path,
+    )
+    download = urlsplit(links.by_id["download"])
+    assert (download.scheme, download.netloc, download.path) == (
+        "http",
+        "calendar.example:8443",
+        feed_path,
+    )
+    for key, scheme in (("google", "webcal"), ("google-https", "http")):
+        google = urlsplit(links.by_id[key])
+        assert (google.scheme, google.netloc, google.path) == (
+            "https",
+            "calendar.google.com",
+            "/calendar/r",
+        )
+        assert parse_qs(google.query)["cid"] == [f"{scheme}://calendar.example:8443{feed_path}"]
+    events = [urlsplit(h) for h in links.hrefs if "action=TEMPLATE" in h]
+    outlook = [urlsplit(h) for h in links.hrefs if "outlook.live.com" in h]
+    assert events and len(events) == len(outlook)
+    for google, ms in zip(events, outlook, strict=True):
+        gq = {k: v[0] for k, v in parse_qs(google.query, strict_parsing=True).items()}
+        assert google.netloc == "calendar.google.com" and google.path == "/calendar/render"
+        start, end = (dt.datetime.strptime(d, "%Y%m%d").date() for d in gq["dates"].split("/"))
+        assert end == start + dt.timedelta(days=1)  # an all-day event ends the next day
+        assert gq["text"] and "Why this date" in gq["details"]
+        oq = {k: v[0] for k, v in parse_qs(ms.query, strict_parsing=True).items()}
+        assert ms.path == "/calendar/0/deeplink/compose"
+        assert oq["subject"] == gq["text"] and oq["allday"] == "true"
+        assert dt.date.fromisoformat(oq["startdt"]) == start
+        assert dt.date.fromisoformat(oq["enddt"]) == end
+    assert token in page  # the page's own links carry the token; nothing else may
+
+
+def test_page_ignores_a_host_header_that_is_no_host(client: TestClient, tracked: Tracker) -> None:
+    """A Host header holding markup is not copied into links: the server's address is used."""
+    page = client.get(f"/{tracked.everyone}/", headers={"Host": 'evil.example"><i>x</i>'}).text
+    assert "evil.example" not in page and "<i>" not in page
+    assert urlsplit(links_of(page).by_id["download"]).netloc == "testserver"
+
+
+def test_page_explains_that_a_loopback_feed_stays_on_this_machine(
+    client: TestClient, tracked: Tracker
+) -> None:
+    """Served on 127.0.0.1, the page says only this computer can subscribe, and how to publish."""
+    page = client.get(f"/{tracked.everyone}/", headers={"Host": "127.0.0.1:8765"}).text
+    assert "Only this computer can subscribe" in page
+    assert "tunnel" in page and "afterview push" in page
+
+
+def test_timed_actions_link_to_their_local_time() -> None:
+    """A timed action's links carry its local time and zone, not a whole day."""
+    action = tracker.Action(
+        interview_id="abc",
+        uid="u@afterview",
+        label="debrief",
+        step="debrief",
+        number=0,
+        person=None,
+        date=dt.date(2026, 11, 25),
+        time=dt.time(15, 30),
+        title="Write down what you learned",
+        reason="right after the interview",
+        status="planned",
+        sequence=0,
+        company="Northwind",
+        role="Engineer",
+        candidate=None,
+        moved=False,
+    )
+    google = parse_qs(urlsplit(web.google_link(action, "America/New_York", "x")).query)
+    assert google["dates"] == ["20261125T153000/20261125T160000"]
+    assert google["ctz"] == ["America/New_York"]
+    outlook = parse_qs(urlsplit(web.outlook_link(action, "America/New_York", "x")).query)
+    assert outlook["startdt"] == ["2026-11-25T20:30:00Z"]  # 15:30 in New York is 20:30 UTC
+    assert outlook["allday"] == ["false"]
+
+
+def test_conditional_helpers_follow_rfc_9110() -> None:
+    """Weak comparison for If-None-Match; HTTP dates compared to the second."""
+    assert web.etag_matches('W/"a", "b"', '"a"')
+    assert not web.etag_matches('"ab"', '"a"')
+    assert not web.etag_matches("", '"a"')
+    changed = dt.datetime(2026, 11, 25, 20, 0, 0, 500000, tzinfo=dt.UTC)
+    assert web.not_modified_since("Wed, 25 Nov 2026 20:00:00 GMT", changed)
+    assert not web.not_modified_since("Wed, 25 Nov 2026 19:59:59 GMT", changed)
+    assert not web.not_modified_since("not a date", changed)
+    assert not web.not_modified_since("Wed, 25 Nov 2026 20:00:00 GMT", None)
+
+
+def test_feed_links_for_the_token_command() -> None:
+    """feed_links builds every address from a base URL; IPv6 hosts get brackets."""
+    links = web.feed_links(web.base_url("::1", 8765), "tok")
+    assert links.page == "http://[::1]:8765/tok/"
+    assert links.feed == "http://[::1]:8765/feed/tok.ics"
+    assert links.webcal == "webcal://[::1]:8765/feed/tok.ics"
+    assert web.base_url("example.org", 443, "https") == "https://example.org"
+    assert web.is_loopback("127.0.0.1") and web.is_loopback("localhost")
+    assert web.is_loopback("[::1]") and not web.is_loopback("0.0.0.0")
+
+
+# ---------------------------------------------------------------------------- serve
+
+
+def test_serve_warns_before_binding_anything_but_loopback(tracked: Tracker) -> None:
+    """A non-loopback host is warned about; an address it cannot bind is a one-line error."""
+    heard: list[str] = []
+    with pytest.raises(AfterviewError) as caught:
+        web.serve(tracked.path, "192.0.2.1", 8765, warn=heard.append)  # TEST-NET: not ours
+    assert len(heard) == 1 and "personal data" in heard[0]
+    assert "\n" not in str(caught.value) and "192.0.2.1:8765" in str(caught.value)
+
+
+def test_serve_reports_a_taken_port(tracked: Tracker) -> None:
+    """A port already in use is a clear error, and loopback gets no warning."""
+    heard: list[str] = []
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        with pytest.raises(AfterviewError, match="choose another --port"):
+            web.serve(tracked.path, "127.0.0.1", port, warn=heard.append)
+    assert heard == []
+
+
+SERVE = (
+    "import sys\n"
+    "from afterview.web import serve\n"
+    "serve(sys.argv[1], '127.0.0.1', 0, warn=lambda m: print(m, file=sys.stderr),\n"
+    "      ready=lambda url: print(url, flush=True))\n"
+)
+
+
+def _start(path: Path) -> tuple[subprocess.Popen[str], str]:
+    """Run afterview's server in a subprocess on a free loopback port; its base URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVE, str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], TIMEOUT)
+    if not ready:
+        _stop(process)
+        pytest.fail("afterview serve did not start within the timeout")
+    base = process.stdout.readline().strip()
+    if not base:
+        pytest.fail(f"afterview serve stopped: {_stop(process)[-2000:]}")
+    return process, base
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    """Stop the server (SIGTERM, then SIGKILL) and return what it wrote to stderr."""
+    process.terminate()
+    try:
+        _, err = process.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, err = process.communicate(timeout=TIMEOUT)
+    return err
+
+
+def test_real_server_serves_the_feed_on_loopback(tracked: Tracker) -> None:
+    """uvicorn on a free 127.0.0.1 port serves the feed, answers 304, logs no token, stops."""
+    process, base = _start(tracked.path)
+    try:
+        assert base.startswith("http://127.0.0.1:")
+        with httpx.Client(base_url=base, timeout=TIMEOUT) as http:
+            assert http.get("/").text == "This is an afterview server.\n"
+            response = http.get(f"/feed/{tracked.everyone}.ics")
+            assert response.status_code == 200
+            assert response.headers["content-type"] == FEED_TYPE
+            etag = response.headers["etag"]
+            assert etag == f'"{hashlib.sha256(response.content).hexdigest()}"'
+            again = http.get(f"/feed/{tracked.everyone}.ics", headers={"If-None-Match": etag})
+            assert again.status_code == 304 and again.content == b""
+            head = http.head(f"/feed/{tracked.everyone}.ics")
+            assert head.status_code == 200 and head.content == b""
+            assert head.headers["content-length"] == str(len(response.content))
+            assert http.get(f"/{tracked.everyone}/").status_code == 200
+            assert http.get("/wrong/").status_code == 404
+    finally:
+        err = _stop(process)
+    assert process.returncode is not None
+    assert tracked.everyone not in err  # no access log of secret addresses
