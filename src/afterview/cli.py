@@ -40,7 +40,7 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except AfterviewError as error:
-            click.echo(f"afterview: {error}", err=True)
+            click.echo(f"afterview: {one_line(str(error))}", err=True)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
             click.echo("afterview: interrupted", err=True)
@@ -51,13 +51,20 @@ def reports_errors(command: F) -> F:
             if os.environ.get("AFTERVIEW_DEBUG"):
                 raise
             click.echo(
-                f"afterview: internal error ({type(error).__name__}: {error}); "
+                f"afterview: internal error ({type(error).__name__}: {one_line(str(error))}); "
                 "run again with AFTERVIEW_DEBUG=1 for details and please report it",
                 err=True,
             )
             sys.exit(EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
+
+
+def one_line(message: str) -> str:
+    """``message`` with line breaks and control characters escaped, as a file wrote them."""
+    if message.isprintable():
+        return message
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in message)
 
 
 class _Afterview(click.Group):
@@ -71,13 +78,11 @@ class _Afterview(click.Group):
             return super().main(*args, **kwargs)
         except click.UsageError as error:
             command = error.ctx.command_path if error.ctx else "afterview"
-            click.echo(
-                f"afterview: {error.format_message().rstrip('.')} (see '{command} --help')",
-                err=True,
-            )
+            message = one_line(error.format_message().rstrip("."))
+            click.echo(f"afterview: {message} (see '{command} --help')", err=True)
             sys.exit(error.exit_code)
         except click.ClickException as error:
-            click.echo(f"afterview: {error.format_message()}", err=True)
+            click.echo(f"afterview: {one_line(error.format_message())}", err=True)
             sys.exit(error.exit_code)
         except click.Abort:
             click.echo("afterview: stopped", err=True)
@@ -1208,14 +1213,103 @@ def token(candidate: str | None, rotate: bool, host: str, port: int, db: str | N
       afterview token --candidate "Alex Kim" --rotate
     """
     from . import tracker
+    from .web import base_url, feed_links
 
     with _store(db) as store:
         secret = tracker.feed_token(store, candidate, now=_now(), rotate=rotate)
-    base = f"{host}:{port}"
-    click.echo(f"page:      http://{base}/{secret}/")
-    click.echo(f"feed:      http://{base}/feed/{secret}.ics")
-    click.echo(f"subscribe: webcal://{base}/feed/{secret}.ics")
+    links = feed_links(base_url(host, port), secret)
+    click.echo(f"page:      {links.page}")
+    click.echo(f"feed:      {links.feed}")
+    click.echo(f"subscribe: {links.webcal}")
     click.echo("Keep these links private: anyone with them can read your interviews.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@_db_option
+@reports_errors
+def serve(host: str, port: int, db: str | None) -> None:
+    """Serve your private page and live feed (links from `afterview token`).
+
+    The feed holds personal data: it listens on this machine only unless told otherwise.
+
+    \b
+    Example:
+      afterview serve
+      afterview serve --port 9000
+    """
+    from . import web
+
+    settings = _settings()
+    web.serve(
+        db,
+        host,
+        port,
+        warn=lambda message: click.echo(f"warning: {message}", err=True),
+        ready=lambda base: click.echo(
+            f"Serving on {base} (Ctrl+C stops; afterview token for links)"
+        ),
+        reminder=settings.reminder_time,
+    )
+
+
+@main.command()
+@click.option(
+    "--caldav", "url", required=True, metavar="URL", help="The CalDAV calendar or server."
+)
+@click.option("--user", required=True, help="Your user name on the CalDAV server.")
+@click.option(
+    "--password-env",
+    metavar="VAR",
+    default="AFTERVIEW_CALDAV_PASSWORD",
+    show_default=True,
+    help="The environment variable that holds the password (never a command-line argument).",
+)
+@click.option("--calendar", "calendar_name", metavar="NAME", help="The calendar to use or create.")
+@_candidate_option
+@_db_option
+@reports_errors
+def push(
+    url: str,
+    user: str,
+    password_env: str,
+    calendar_name: str | None,
+    candidate: str | None,
+    db: str | None,
+) -> None:
+    """Write every tracked action to a CalDAV calendar: updated by UID, ended ones deleted.
+
+    \b
+    Example:
+      DAV_PASSWORD=... afterview push --caldav https://dav.example.org/alex/ --user alex \\
+        --password-env DAV_PASSWORD
+    """
+    from . import caldav_push
+    from .errors import TrackerError
+
+    password = os.environ.get(password_env)
+    if password is None:
+        raise TrackerError(
+            f"${password_env} is not set: put the CalDAV password in it, or name another "
+            "variable with --password-env"
+        )
+    settings = _settings()
+    with _store(db) as store:
+        result = caldav_push.push(
+            store,
+            url,
+            user,
+            password,
+            now=_now(),
+            candidate=candidate,
+            calendar_name=calendar_name,
+            reminder=settings.reminder_time,
+        )
+    click.echo(
+        f"Pushed to {result.calendar}: {result.created} new, {result.updated} updated, "
+        f"{result.deleted} deleted, {result.unchanged} unchanged"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover
