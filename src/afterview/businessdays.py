@@ -1,17 +1,21 @@
 """Business days of an employer's country and region, minus the user's days off.
 
-The only module that imports the ``holidays`` library. Each calendar caches the
-holidays of the years it has been asked about, so date arithmetic stays cheap
-when a plan or a feed asks thousands of questions.
+The only module that imports the ``holidays`` library. The working days of each
+country, region and year are worked out once per process (a flag per day and a
+sorted list of day numbers), so ``bd()`` and ``roll()`` are a binary search, not a
+walk asking the holidays library about every day, and a plan or a tracker import
+asking thousands of questions stays cheap. The user's blackout dates are taken out
+per calendar.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -40,6 +44,31 @@ def _holidays_for(country: str, subdivision: str | None) -> Any:
     return holidays.country_holidays(country, subdiv=subdivision)
 
 
+class _Year(NamedTuple):
+    """The working days of one year: a flag per day, and their ordinals in order."""
+
+    first: int  # the ordinal of 1 January
+    flags: bytes  # 1 for a working day, indexed by ordinal - first
+    working: tuple[int, ...]
+
+
+@lru_cache(maxsize=1024)
+def _employer_year(country: str, subdivision: str | None, year: int) -> _Year:
+    """What the holidays library says about every day of one year, asked once."""
+    entity = _holidays_for(country, subdivision)
+    start = dt.date(year, 1, 1)
+    # Asking about a date fills in the year's holidays and make-up working days; a
+    # weekend day alone would not, so ask before the first day is judged.
+    _ = start in entity
+    first = start.toordinal()
+    size = dt.date(year, 12, 31).toordinal() - first + 1
+    flags = bytes(
+        1 if entity.is_working_day(dt.date.fromordinal(first + k)) else 0 for k in range(size)
+    )
+    working = tuple(first + k for k in range(size) if flags[k])
+    return _Year(first, flags, working)
+
+
 def _suggest(word: str, options: Iterable[str]) -> list[str]:
     choices = list(options)
     return close_matches(word.upper(), choices, n=3, cutoff=0.5)
@@ -62,6 +91,7 @@ def check_country(country: str) -> str:
     raise PlaceError(f"unknown country '{country}': {tip}")
 
 
+@lru_cache(maxsize=256)
 def check_subdivision(country: str, subdivision: str | None) -> str | None:
     """The subdivision code as the holidays library spells it, or a PlaceError."""
     if subdivision is None or not subdivision.strip():
@@ -105,7 +135,52 @@ class BusinessCalendar:
         self.subdivision = subdivision
         self.blackout = frozenset(blackout)
         self._entity = _holidays_for(country, subdivision)
-        self._working: dict[dt.date, bool] = {}
+        self._off = frozenset(d.toordinal() for d in self.blackout)
+        self._years: dict[int, _Year] = {}
+
+    def _year(self, year: int) -> _Year:
+        """The year's working days for this calendar: the employer's, minus blackouts."""
+        found = self._years.get(year)
+        if found is None:
+            found = _employer_year(self.country, self.subdivision, year)
+            end = found.first + len(found.flags)
+            off = [o for o in self._off if found.first <= o < end]
+            if off:
+                flags = bytearray(found.flags)
+                for o in off:
+                    flags[o - found.first] = 0
+                working = tuple(o for o in found.working if flags[o - found.first])
+                found = _Year(found.first, bytes(flags), working)
+            self._years[year] = found
+        return found
+
+    def _next_working(self, day: dt.date) -> tuple[int, _Year, int]:
+        """The first business day on or after ``day``: (ordinal, its year, index in it).
+
+        Gives up as the day-by-day walk did: after _MAX_GAP days without one.
+        """
+        start = day.toordinal()
+        year = day.year
+        while True:
+            data = self._year(year)
+            index = bisect_left(data.working, start if year == day.year else data.first)
+            if index < len(data.working):
+                found = data.working[index]
+                if found - start >= _MAX_GAP:
+                    break
+                return found, data, index
+            following = data.first + len(data.flags)
+            if following - start >= _MAX_GAP:
+                break
+            if year >= dt.MAXYEAR:
+                raise OverflowError("date value out of range")
+            year += 1
+        last = start + _MAX_GAP
+        if last > dt.date.max.toordinal():
+            raise OverflowError("date value out of range")  # as walking past 9999 would
+        raise PlaceError(
+            f"no business day within {_MAX_GAP} days of {dt.date.fromordinal(last).isoformat()}"
+        )
 
     def employer(self) -> BusinessCalendar:
         """The same calendar without the user's blackout dates."""
@@ -124,11 +199,8 @@ class BusinessCalendar:
 
     def is_business_day(self, day: dt.date) -> bool:
         """Whether the employer works on ``day`` and the user has not blacked it out."""
-        known = self._working.get(day)
-        if known is None:
-            known = day not in self.blackout and bool(self._entity.is_working_day(day))
-            self._working[day] = known
-        return known
+        data = self._year(day.year)
+        return data.flags[day.toordinal() - data.first] == 1
 
     def why_not(self, day: dt.date) -> str | None:
         """Why ``day`` is not a business day ("weekend", a holiday's name, "your day off")."""
@@ -143,19 +215,24 @@ class BusinessCalendar:
 
     def roll(self, day: dt.date) -> dt.date:
         """``day`` when it is a business day, else the next business day."""
-        for _ in range(_MAX_GAP):
-            if self.is_business_day(day):
-                return day
-            day += ONE_DAY
-        raise PlaceError(f"no business day within {_MAX_GAP} days of {day.isoformat()}")
+        found, _data, _index = self._next_working(day)
+        return day if found == day.toordinal() else dt.date.fromordinal(found)
 
     def bd(self, day: dt.date, n: int) -> dt.date:
         """The n-th business day strictly after ``day`` (n >= 1)."""
         if n < 1:
             raise ValueError("bd() counts at least one business day")
-        for _ in range(n):
-            day = self.roll(day + ONE_DAY)
-        return day
+        found, data, index = self._next_working(day + ONE_DAY)
+        left = n - 1
+        while index + left >= len(data.working):
+            # The answer is in a later year: carry on from the last working day of this one.
+            left -= len(data.working) - 1 - index
+            last = data.working[-1]
+            found, data, index = self._next_working(dt.date.fromordinal(last) + ONE_DAY)
+            left -= 1
+        if left:
+            found = data.working[index + left]
+        return dt.date.fromordinal(found)
 
     def skipped(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
         """The non-business days strictly after ``start`` and before ``end``, with reasons."""
@@ -187,6 +264,39 @@ class BusinessCalendar:
         while day > floor and not self.is_business_day(day):
             day -= ONE_DAY
         return max(day, floor)
+
+
+def expand_series(
+    rules: list[str],
+    start: dt.datetime,
+    more: list[dt.datetime],
+    less: list[dt.datetime],
+    limit: int,
+) -> list[dt.datetime]:
+    """The first ``limit`` meetings of a recurring series (RRULE texts, RDATE, EXDATE).
+
+    Starts at ``start``, which counts as the first meeting; a rule that cannot be
+    read gives the first meeting alone.
+    """
+    from dateutil.rrule import rruleset, rrulestr
+
+    series = rruleset()
+    try:
+        for rule in rules:
+            series.rrule(rrulestr(rule, dtstart=start))  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        return [start]
+    series.rdate(start)
+    for moment in more:
+        series.rdate(moment)
+    for moment in less:
+        series.exdate(moment)
+    found: list[dt.datetime] = []
+    for moment in series:
+        found.append(moment)
+        if len(found) == limit:
+            break
+    return found
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

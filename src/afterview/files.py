@@ -41,13 +41,21 @@ def read_text(path: Path, what: str = "file") -> str:
                 f"{path} is {size // 1024} KB: {a_what} is a few KB at most; "
                 "check that this is the right file"
             )
-        data = path.read_bytes()
+        with path.open("rb") as handle:  # a device (/dev/zero) has no size: stop reading
+            data = handle.read(MAX_INPUT_BYTES + 1)
+        if len(data) > MAX_INPUT_BYTES:
+            raise FileProblem(
+                f"{path} is over {MAX_INPUT_BYTES // 1024} KB: {a_what} is a few KB at most; "
+                "check that this is the right file"
+            )
     except FileNotFoundError:
         raise FileProblem(f"{path} does not exist: check the path") from None
     except PermissionError:
         raise FileProblem(f"cannot read {path}: permission denied") from None
     except OSError as error:
         raise FileProblem(f"cannot read {path}: {error.strerror or error}") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileProblem(f"{path} is UTF-16 text: save it as UTF-8")
     if b"\x00" in data:
         raise FileProblem(f"{path} is not a text file: give {a_what}")
     try:

@@ -259,7 +259,9 @@ def read_invitation(data: bytes, source: str = "invitation") -> Invitation:
 
     try:
         calendars = Calendar.from_ical(data.lstrip(b"\xef\xbb\xbf"), multiple=True)
-    except ValueError as error:
+    except (ValueError, AttributeError, TypeError, KeyError) as error:
+        # icalendar raises more than ValueError on some broken files (a VTIMEZONE with
+        # two TZIDs gives an AttributeError): all of them mean the same to the user.
         reason = str(error).split(":", 1)[0].strip() or "it cannot be parsed"
         raise InviteError(
             f"{source}: not a valid calendar file ({reason}): save the invitation again "
@@ -322,7 +324,7 @@ def _invite_event(event: Any, source: str) -> InviteEvent:
     end: dt.datetime | None = None
     if "DTEND" in event and not all_day:
         end_wall, end_zone, _tzid, _day = _moment(event["DTEND"], event, source)
-        end = _convert(end_wall, end_zone, zone)
+        end = _convert(end_wall, end_zone, zone, source)
     elif "DURATION" in event and not all_day:
         duration = event["DURATION"].dt
         if isinstance(duration, dt.timedelta):
@@ -352,12 +354,19 @@ def _invite_event(event: Any, source: str) -> InviteEvent:
 
 def _moment(prop: Any, event: Any, source: str) -> tuple[dt.datetime, str | None, str | None, bool]:
     """(wall-clock time, IANA zone or "UTC" or None if floating, TZID as written, all-day)."""
-    value = getattr(prop, "dt", None)
-    if not isinstance(value, dt.date):
-        summary = str(event.get("SUMMARY", "")).strip() or "without a title"
+    summary = str(event.get("SUMMARY", "")).strip() or "without a title"
+    if isinstance(prop, list):  # the property appears twice: icalendar gives a list
         raise InviteError(
-            f"{source}: the event '{summary}' has a broken date ({prop.to_ical().decode()!r})"
+            f"{source}: the event '{summary}' gives its start or end twice: save the "
+            "invitation again from your calendar or mail app"
         )
+    try:
+        value = prop.dt
+    except (AttributeError, ValueError):  # icalendar keeps a broken value unparsed
+        value = None
+    if not isinstance(value, dt.date):
+        written = _written(prop)
+        raise InviteError(f"{source}: the event '{summary}' has a broken date ({written!r})")
     if not isinstance(value, dt.datetime):
         return dt.datetime.combine(value, dt.time()), None, None, True
     written = prop.params.get("TZID")
@@ -371,6 +380,14 @@ def _moment(prop: Any, event: Any, source: str) -> tuple[dt.datetime, str | None
     # UTC, or a custom zone (Outlook's "Customized Time Zone") defined only by its
     # VTIMEZONE: keep the instant, in UTC.
     return value.astimezone(dt.UTC).replace(tzinfo=None), "UTC", tzid, False
+
+
+def _written(prop: Any) -> str:
+    """A property's value as the file wrote it, for an error message."""
+    try:
+        return str(prop.to_ical().decode("utf-8", "replace"))
+    except (AttributeError, ValueError, TypeError):
+        return str(prop)
 
 
 def _iana(tzid: str) -> str | None:
@@ -396,21 +413,29 @@ def _is_zone(name: str) -> bool:
     return name != "localtime"
 
 
-def _convert(wall: dt.datetime, zone: str | None, target: str | None) -> dt.datetime:
+def _convert(
+    wall: dt.datetime, zone: str | None, target: str | None, source: str = "invitation"
+) -> dt.datetime:
     """``wall`` in ``zone`` as a wall-clock time in ``target`` (floating stays as it is)."""
     if zone is None or target is None or zone == target:
         return wall
     aware = wall.replace(tzinfo=zoneinfo.ZoneInfo(zone))
-    return aware.astimezone(zoneinfo.ZoneInfo(target)).replace(tzinfo=None)
+    try:
+        return aware.astimezone(zoneinfo.ZoneInfo(target)).replace(tzinfo=None)
+    except OverflowError:  # a date at the very end of the calendar (year 9999)
+        raise InviteError(
+            f"{source}: the invitation has a time in {wall.year}, which cannot be a real "
+            "meeting: check the invitation"
+        ) from None
 
 
 def _occurrences(event: Any, first: InviteEvent, source: str) -> list[dt.datetime]:
     """The wall-clock starts of a series, first one included, at most MAX_OCCURRENCES.
 
     A rule without COUNT or UNTIL is a standing meeting, not a loop: only its first
-    meeting counts. A rule dateutil cannot read also counts as its first meeting.
+    meeting counts. A rule that cannot be read also counts as its first meeting.
     """
-    from dateutil.rrule import rruleset, rrulestr
+    from .businessdays import expand_series
 
     tz = zoneinfo.ZoneInfo(first.zone) if first.zone else None
     start = first.start.replace(tzinfo=tz)
@@ -418,27 +443,18 @@ def _occurrences(event: Any, first: InviteEvent, source: str) -> list[dt.datetim
     rules = rules if isinstance(rules, list) else [rules]
     if rules and not all("COUNT" in rule or "UNTIL" in rule for rule in rules):
         return [first.start]
-    series = rruleset()
-    try:
-        for rule in rules:
-            series.rrule(rrulestr(rule.to_ical().decode(), dtstart=start))  # type: ignore[arg-type]
-    except (ValueError, TypeError):
-        return [first.start]
-    series.rdate(start)
-    for name, add in (("RDATE", series.rdate), ("EXDATE", series.exdate)):
+    extra: dict[str, list[dt.datetime]] = {"RDATE": [], "EXDATE": []}
+    for name, found_dates in extra.items():
         values = event.get(name, [])
         for prop in values if isinstance(values, list) else [values]:
             for item in prop.dts:
                 if not isinstance(item.dt, dt.datetime):
                     continue  # a PERIOD or a whole day: no meeting time to add or remove
                 wall, zone, _tzid, _day = _moment(item, event, source)
-                add(_convert(wall, zone, first.zone).replace(tzinfo=tz))
-    found: list[dt.datetime] = []
-    for moment in series:
-        found.append(moment.replace(tzinfo=None))
-        if len(found) == MAX_OCCURRENCES:
-            break
-    return found
+                found_dates.append(_convert(wall, zone, first.zone, source).replace(tzinfo=tz))
+    texts = [rule.to_ical().decode() for rule in rules]
+    moments = expand_series(texts, start, extra["RDATE"], extra["EXDATE"], MAX_OCCURRENCES)
+    return [moment.replace(tzinfo=None) for moment in moments] or [first.start]
 
 
 def _attendee(address: Any) -> Attendee:

@@ -212,11 +212,16 @@ def _moment(read: _Reader, key: str, zone: str) -> dt.datetime:
             read.fail(key, f"needs a time of day too, like {example}")
         read.fail(key, f"must be a local date and time, like {example}")
     assert isinstance(value, dt.datetime)
+    _check_year(read, key, value)  # before moving zones: year 1 or 9999 would overflow
     if value.tzinfo is not None:
         value = value.astimezone(zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
+        _check_year(read, key, value)
+    return value.replace(second=0, microsecond=0)
+
+
+def _check_year(read: _Reader, key: str, value: dt.datetime) -> None:
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         read.fail(key, f"is in the year {value.year}: use a date between {FIRST_YEAR} and 2099")
-    return value.replace(second=0, microsecond=0)
 
 
 def _dates(read: _Reader, key: str) -> tuple[dt.date, ...]:

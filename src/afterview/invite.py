@@ -257,7 +257,14 @@ def _read_bytes(path: Path) -> bytes:
                 f"{path} is {size // 1024} KB: an invitation is far smaller; "
                 "check that this is the right file"
             )
-        return path.read_bytes()
+        with path.open("rb") as handle:  # a device (/dev/zero) has no size: stop reading
+            data = handle.read(MAX_INVITE_BYTES + 1)
+        if len(data) > MAX_INVITE_BYTES:
+            raise FileProblem(
+                f"{path} is over {MAX_INVITE_BYTES // 1024} KB: an invitation is far smaller; "
+                "check that this is the right file"
+            )
+        return data
     except FileNotFoundError:
         raise FileProblem(f"{path} does not exist: check the path") from None
     except PermissionError:
@@ -411,6 +418,8 @@ def interview_from_invitation(
             f"{source}: the event is all-day, with no time: write the interview file "
             "with afterview new instead"
         )
+    for event in timed:  # before moving zones, which overflows in the year 1 or 9999
+        _check_date(event.start, today, source)
     zone, zone_note = _choose_zone(timed, inv, timezone, defaults, ask)
     loop, later = _loop([_in_zone(e, zone) for e in timed])
     start = loop[0].start.replace(second=0, microsecond=0)

@@ -44,6 +44,8 @@ _NUMBER_WORDS = {
     "eleven": 11,
     "twelve": 12,
 }
+# The last year a written date may have, as in the interview file.
+LAST_YEAR = 2099
 _LIMITS = {"day": 365, "business day": 365, "week": 52, "month": 12}
 
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
@@ -149,6 +151,16 @@ def _count(match: re.Match[str], shown: str, day: dt.date, cal: BusinessCalendar
 
 
 def _calendar_date(text: str, shown: str, day: dt.date) -> dt.date:
+    found = _written_date(text, shown, day)
+    if found.year > LAST_YEAR:  # a typo; counting business days from 9999 would overflow
+        raise TimelineError(
+            f"the decision date '{shown}' is in the year {found.year}: check the date "
+            "or leave 'decision' out"
+        )
+    return found
+
+
+def _written_date(text: str, shown: str, day: dt.date) -> dt.date:
     if _ISO.match(text):
         try:
             return dt.date.fromisoformat(text)

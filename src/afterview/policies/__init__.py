@@ -7,6 +7,7 @@ cadence engine is the only code that acts on it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 from collections.abc import Callable
@@ -41,6 +42,7 @@ _STEP_KEYS = (
 _RULE_KEYS = ("if", "from", *UNITS)
 _SAME_DAY_KEYS = ("after_end_minutes", "minutes")
 _MAX_STEPS = 30
+_MAX_BYTES = 1_000_000
 _LIMITS = {"business_days": 260, "days": 366, "weeks": 52, "months": 12}
 
 
@@ -126,7 +128,9 @@ def load_policy(name_or_path: str, base: Path | None = None) -> Policy:
     """A built-in policy by name, or a policy file by path (relative to ``base``)."""
     if name_or_path in BUILT_IN:
         return parse_policy(built_in_text(name_or_path), "built-in")
-    path = Path(name_or_path).expanduser()
+    path = Path(name_or_path)
+    with contextlib.suppress(RuntimeError):  # "~name/..." for no such user: read as written
+        path = path.expanduser()
     if base is not None and not path.is_absolute():
         path = base / path
     looks_like_path = "/" in name_or_path or name_or_path.endswith(".toml")
@@ -138,12 +142,16 @@ def load_policy(name_or_path: str, base: Path | None = None) -> Policy:
             f"{', '.join(BUILT_IN)}; or give the path of a policy file"
         )
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:  # a device (/dev/zero) has no end: stop reading
+            data = handle.read(_MAX_BYTES + 1)
+        if len(data) > _MAX_BYTES:
+            raise FileProblem(f"policy file {path} is over {_MAX_BYTES // 1024} KB: check the path")
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise FileProblem(f"policy file {path} does not exist: check the path") from None
     except IsADirectoryError:
         raise FileProblem(f"policy path {path} is a folder: give a .toml file") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except (OSError, ValueError) as error:  # not UTF-8, or a NUL in the path
         raise FileProblem(f"cannot read policy file {path}: {error}") from None
     return parse_policy(text, str(path))
 
@@ -246,10 +254,14 @@ def _parse_step(raw: Any, index: int, earlier: list[PolicyStep], lines: _StepLin
     step_id = f"check-in-{number}" if step == "check-in" else step
     if any(s.id == step_id for s in earlier):
         raise PolicyError(f"{here}: the policy already has a '{step_id}' step")
-    known_anchors = (*FIXED_ANCHORS, *(s.id for s in earlier))
     on = raw.get("on")
     if on is not None and on not in OUTCOMES:
         raise PolicyError(f"{lines.at(index, 'on')}: 'on' must be one of {', '.join(OUTCOMES)}")
+    # Only steps that are planned whenever this one is can date it: a step kept for an
+    # outcome has no date without that outcome, and "last-check-in" needs a check-in.
+    dated = [s for s in earlier if s.on is None or s.on == on]
+    fixed = [a for a in FIXED_ANCHORS if a != "last-check-in" or any(s.in_cadence for s in dated)]
+    known_anchors = (*fixed, *(s.id for s in dated))
     same_day = _same_day(raw.get("same_day"), index, lines)
     when = _rules(raw.get("when"), "when", index, lines, known_anchors, on)
     not_before = _rules(raw.get("not_before"), "not_before", index, lines, known_anchors, on)
