@@ -29,40 +29,56 @@ def is_invitation(path: Path) -> bool:
     return path.suffix.lower() in INVITATION_SUFFIXES
 
 
-def read_text(path: Path, what: str = "file") -> str:
-    """The text of a small UTF-8 file, or a FileProblem that says what to do."""
+def read_bytes(
+    path: Path, what: str = "file", limit: int = MAX_INPUT_BYTES, shown: str | None = None
+) -> bytes:
+    """The bytes of a file no larger than ``limit``, or a FileProblem that says what to do.
+
+    ``what`` names the kind of file expected ("interview file (.toml)"); ``shown`` is
+    how messages name this file (default: its path).
+    """
+    name = shown or str(path)
     a_what = f"{'an' if what[:1] in 'aeiou' else 'a'} {what}"
+    too_big = f"{a_what} is a few KB at most" if limit <= MAX_INPUT_BYTES else "too large"
     try:
         if path.is_dir():
-            raise FileProblem(f"{path} is a folder: give the path of {a_what}")
+            raise FileProblem(f"{name} is a folder: give the path of {a_what}")
         size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
+        if size > limit:
             raise FileProblem(
-                f"{path} is {size // 1024} KB: {a_what} is a few KB at most; "
-                "check that this is the right file"
+                f"{name} is {size // 1024} KB: {too_big}; check that this is the right file"
             )
         with path.open("rb") as handle:  # a device (/dev/zero) has no size: stop reading
-            data = handle.read(MAX_INPUT_BYTES + 1)
-        if len(data) > MAX_INPUT_BYTES:
-            raise FileProblem(
-                f"{path} is over {MAX_INPUT_BYTES // 1024} KB: {a_what} is a few KB at most; "
-                "check that this is the right file"
-            )
+            data = handle.read(limit + 1)
     except FileNotFoundError:
-        raise FileProblem(f"{path} does not exist: check the path") from None
+        raise FileProblem(f"{name} does not exist: check the path") from None
     except PermissionError:
-        raise FileProblem(f"cannot read {path}: permission denied") from None
-    except OSError as error:
-        raise FileProblem(f"cannot read {path}: {error.strerror or error}") from None
+        raise FileProblem(f"cannot read {name}: permission denied") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        raise FileProblem(
+            f"cannot read {name}: {getattr(error, 'strerror', None) or error}"
+        ) from None
+    if len(data) > limit:
+        raise FileProblem(
+            f"{name} is over {limit // 1024} KB: {too_big}; check that this is the right file"
+        )
+    return data
+
+
+def read_text(path: Path, what: str = "file", shown: str | None = None) -> str:
+    """The text of a small UTF-8 file, or a FileProblem that says what to do."""
+    data = read_bytes(path, what, shown=shown)
+    name = shown or str(path)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileProblem(f"{path} is UTF-16 text: save it as UTF-8")
+        raise FileProblem(f"{name} is UTF-16 text: save it as UTF-8")
     if b"\x00" in data:
-        raise FileProblem(f"{path} is not a text file: give {a_what}")
+        a_what = f"{'an' if what[:1] in 'aeiou' else 'a'} {what}"
+        raise FileProblem(f"{name} is not a text file: give {a_what}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FileProblem(
-            f"{path} is not UTF-8 text (byte {error.start}): save it as UTF-8"
+            f"{name} is not UTF-8 text (byte {error.start}): save it as UTF-8"
         ) from None
 
 

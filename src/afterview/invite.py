@@ -70,8 +70,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import FileProblem, InviteError, PlaceError
-from .files import INVITATION_SUFFIXES
+from .errors import InviteError, PlaceError
+from .files import INVITATION_SUFFIXES, read_bytes
 from .model import Interview, Interviewer
 
 if TYPE_CHECKING:
@@ -247,30 +247,8 @@ def load_invitation(path: Path) -> Invitation:
 
 
 def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, with the same messages as files.read_text."""
-    try:
-        if path.is_dir():
-            raise FileProblem(f"{path} is a folder: give the path of an .ics or .eml file")
-        size = path.stat().st_size
-        if size > MAX_INVITE_BYTES:
-            raise FileProblem(
-                f"{path} is {size // 1024} KB: an invitation is far smaller; "
-                "check that this is the right file"
-            )
-        with path.open("rb") as handle:  # a device (/dev/zero) has no size: stop reading
-            data = handle.read(MAX_INVITE_BYTES + 1)
-        if len(data) > MAX_INVITE_BYTES:
-            raise FileProblem(
-                f"{path} is over {MAX_INVITE_BYTES // 1024} KB: an invitation is far smaller; "
-                "check that this is the right file"
-            )
-        return data
-    except FileNotFoundError:
-        raise FileProblem(f"{path} does not exist: check the path") from None
-    except PermissionError:
-        raise FileProblem(f"cannot read {path}: permission denied") from None
-    except OSError as error:
-        raise FileProblem(f"cannot read {path}: {error.strerror or error}") from None
+    """The file's bytes, with the same messages as any other file afterview reads."""
+    return read_bytes(path, "invitation (.ics or .eml)", MAX_INVITE_BYTES)
 
 
 def _looks_like_mail(data: bytes) -> bool:

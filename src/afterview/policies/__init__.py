@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import FileProblem, PolicyError, close_matches
+from ..files import read_text
 from ..model import CONTACT_STEPS, STEP_NAMES
 
 BUILT_IN = ("standard", "biweekly", "three-strikes", "deadline", "minimal")
@@ -42,7 +43,6 @@ _STEP_KEYS = (
 _RULE_KEYS = ("if", "from", *UNITS)
 _SAME_DAY_KEYS = ("after_end_minutes", "minutes")
 _MAX_STEPS = 30
-_MAX_BYTES = 1_000_000
 _LIMITS = {"business_days": 260, "days": 366, "weeks": 52, "months": 12}
 
 
@@ -141,18 +141,7 @@ def load_policy(name_or_path: str, base: Path | None = None) -> Policy:
             f"unknown policy '{name_or_path}': {hint}built-in policies are "
             f"{', '.join(BUILT_IN)}; or give the path of a policy file"
         )
-    try:
-        with path.open("rb") as handle:  # a device (/dev/zero) has no end: stop reading
-            data = handle.read(_MAX_BYTES + 1)
-        if len(data) > _MAX_BYTES:
-            raise FileProblem(f"policy file {path} is over {_MAX_BYTES // 1024} KB: check the path")
-        text = data.decode("utf-8")
-    except FileNotFoundError:
-        raise FileProblem(f"policy file {path} does not exist: check the path") from None
-    except IsADirectoryError:
-        raise FileProblem(f"policy path {path} is a folder: give a .toml file") from None
-    except (OSError, ValueError) as error:  # not UTF-8, or a NUL in the path
-        raise FileProblem(f"cannot read policy file {path}: {error}") from None
+    text = read_text(path, "policy file (.toml)", shown=f"policy file {path}")
     return parse_policy(text, str(path))
 
 
