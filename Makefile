@@ -52,6 +52,8 @@ conformance: $(STAMP) conformance/node_modules/.package-lock.json
 bench: $(STAMP)
 	$(BIN)/python -m compileall -q src
 	$(BIN)/python benchmarks/coldstart.py
+	$(BIN)/python benchmarks/feed.py
+	$(BIN)/python benchmarks/server.py
 
 clean:
 	rm -rf $(VENV) demo.ics .pytest_cache .mypy_cache .ruff_cache conformance/node_modules

@@ -7,11 +7,14 @@ library's own listing (holidays 0.109), never taken from the code under test.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
+import holidays
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from afterview import businessdays
 from afterview.businessdays import BusinessCalendar, open_calendar
 from afterview.errors import PlaceError
 
@@ -295,3 +298,96 @@ def test_roll_law(where: str, start: dt.date) -> None:
     assert not any(cal.is_business_day(d) for d in skipped)
     assert (result == start) is cal.is_business_day(start)
     assert (cal.why_not(start) is None) is cal.is_business_day(start)
+
+
+# The cached working days against the walk they replaced: asking the holidays library
+# about each day in turn, on a calendar of its own.
+WALK_PLACES = ("US-NY", "GB-ENG", "CN", "SA", "AE", "DE-BY", "IN", "JP")
+WALK_DATES = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2028, 12, 31))
+
+
+WALKED: dict[str, holidays.HolidayBase] = {}
+
+
+def walked_working(where: str, blackout: frozenset[dt.date]) -> Callable[[dt.date], bool]:
+    """Whether a day is a business day, asked of a holidays calendar of its own day by day."""
+    if where not in WALKED:
+        country, _, subdivision = where.partition("-")
+        entity = holidays.country_holidays(country, subdiv=subdivision or None)
+        for year in range(2024, 2031):
+            _ = dt.date(year, 1, 1) in entity  # filled in, make-up working days included
+        WALKED[where] = entity
+    entity = WALKED[where]
+    return lambda d: d not in blackout and bool(entity.is_working_day(d))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    where=st.sampled_from(WALK_PLACES),
+    start=WALK_DATES,
+    n=st.integers(min_value=1, max_value=40),
+    off=st.lists(st.integers(min_value=-3, max_value=30), max_size=6),
+)
+def test_cached_calendar_matches_the_day_by_day_walk(
+    where: str, start: dt.date, n: int, off: list[int]
+) -> None:
+    """bd(), roll() and is_business_day() agree with walking the holidays library, blackouts too."""
+    blackout = frozenset(start + dt.timedelta(days=k) for k in off)
+    cal = place(where, blackout=tuple(blackout))
+    working = walked_working(where, blackout)
+    rolled = start
+    while not working(rolled):
+        rolled += dt.timedelta(days=1)
+    counted = start
+    for _ in range(n):
+        counted += dt.timedelta(days=1)
+        while not working(counted):
+            counted += dt.timedelta(days=1)
+    assert cal.roll(start) == rolled
+    assert cal.bd(start, n) == counted
+    window = [start + dt.timedelta(days=k) for k in range(-5, 20)]
+    assert [cal.is_business_day(d) for d in window] == [working(d) for d in window]
+
+
+def test_cached_calendar_keeps_china_make_up_days_and_blackouts() -> None:
+    """Make-up Saturdays and Sundays count; a blacked-out make-up day does not."""
+    makeup = day("Sat 2026-02-14")
+    assert place("CN").bd(day("Fri 2026-02-13"), 1) == makeup
+    blacked = place("CN", blackout=(makeup,))
+    assert blacked.is_business_day(makeup) is False
+    assert blacked.bd(day("Fri 2026-02-13"), 1) == day("Tue 2026-02-24")
+    assert blacked.employer().bd(day("Fri 2026-02-13"), 1) == makeup
+
+
+def test_bd_crosses_several_year_ends() -> None:
+    """Counting hundreds of business days runs through the following years' lists."""
+    cal = place("US")
+    start = day("Mon 2026-12-28")
+    expected = start
+    for _ in range(600):
+        expected = cal.bd(expected, 1)
+    assert cal.bd(start, 600) == expected
+    assert expected.year == 2029
+
+
+def test_no_business_day_for_400_days_is_refused_as_before() -> None:
+    """A blackout longer than 400 days gives the same PlaceError the day-by-day walk gave."""
+    first = day("Thu 2026-01-01")
+    everything = tuple(first + dt.timedelta(days=k) for k in range(450))
+    cal = place("US", blackout=everything)
+    with pytest.raises(PlaceError, match=r"no business day within 400 days of 2027-02-05$"):
+        cal.roll(first)
+    with pytest.raises(PlaceError, match=r"within 400 days of 2027-02-06$"):
+        cal.bd(first, 1)
+
+
+def test_working_days_of_a_year_are_worked_out_once() -> None:
+    """Calendars of one place share each year's working days, so a new calendar is warm."""
+    first = place("GB-SCT")
+    first.bd(day("Mon 2029-03-05"), 3)
+    before = businessdays._employer_year.cache_info()
+    second = place("GB-SCT", blackout=(day("Tue 2029-03-06"),))
+    assert second.bd(day("Mon 2029-03-05"), 3) == day("Fri 2029-03-09")
+    after = businessdays._employer_year.cache_info()
+    assert after.misses == before.misses
+    assert after.hits > before.hits

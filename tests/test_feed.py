@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +199,75 @@ def test_removed_interview_leaves_the_feed_and_moves_last_modified(store: Store)
     data, info = feed.render_feed(store, now=RENDER)
     assert set(events(data)) == {a.uid for a in tracker.actions(store, keep.id)}
     assert info.last_modified == LATER
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def test_zone_interview_serializes_like_the_interview_file(store: Store) -> None:
+    """Every stored event of every sample serializes the same with only the interview's zone."""
+    from afterview import ics
+    from afterview.tracker import decode_followup, interview_of, parse_stamp, timeline_key
+
+    for sample in sorted(SAMPLES.glob("*.toml")):
+        added = tracker.add(store, sample.read_text(), now=NOW)
+        news = D(2028, 1, 3)
+        tracker.set_status(store, added.id, "waiting", on=news, decision="in 9 days", now=LATER)
+        row = store.get_interview(added.id)
+        assert row is not None and row.zone == interview_of(row).timezone
+        for event in store.events_of(added.id):
+            followup = decode_followup(event.data, event.status, event.sequence)
+            stamp = parse_stamp(event.changed)
+            key = timeline_key(row.id, event.timeline)
+            parsed = replace(interview_of(row), id=key)
+            light = feed.zone_interview(row.id, event.timeline, row.zone)
+            assert ics.event_bytes(light, followup, stamp, uid=event.uid) == ics.event_bytes(
+                parsed, followup, stamp, uid=event.uid
+            )
+
+
+def test_interviews_stored_without_a_zone_render_from_their_toml(store: Store) -> None:
+    """Rows written before schema 3 (no zone) give the same feed, read from their TOML."""
+    tracker.add(store, interview(), now=NOW)
+    tracker.add(store, interview(company="Acme", day=24), now=NOW)
+    before = feed.render_feed(store, now=RENDER, cache=False)[0]
+    store._run("UPDATE interviews SET zone = NULL")
+    assert feed.render_feed(store, now=RENDER, cache=False)[0] == before
+    assert feed.render_feed(store, now=RENDER)[0] == before
+
+
+def test_time_zone_edit_is_not_served_from_the_cache(store: Store) -> None:
+    """Cached bytes name the interview's zone, so a zone edit renders as a full render does."""
+    added = tracker.add(store, interview(), now=NOW)
+    feed.refresh_cache(store, now=RENDER)
+    text = tracker.interview_text(store, added.id).replace("America/New_York", "America/Chicago")
+    tracker.edit(store, added.id, text, now=LATER)
+    cached = feed.render_feed(store, now=RENDER)[0]
+    assert cached == feed.render_feed(store, now=RENDER, cache=False)[0]
+    assert b"DTSTART:20261125T220000Z" in cached  # the thank-you at 16:00 in Chicago
+
+
+def test_full_render_is_one_query_however_many_events(tmp_path: Path) -> None:
+    """A full render reads every event with the same few queries for 1 or 8 interviews."""
+    counts = []
+    for size in (1, 8):
+        with Store(tmp_path / f"t{size}.db") as opened:
+            for n in range(size):
+                tracker.add(opened, interview(role=f"Engineer {n}"), now=NOW)
+            statements: list[str] = []
+            opened._conn.set_trace_callback(statements.append)
+            feed.render_feed(opened, now=RENDER, cache=False)
+            opened._conn.set_trace_callback(None)
+            counts.append(len(statements))
+    assert counts[0] == counts[1]
+
+
+def test_renderer_that_forgets_interviews_gives_the_same_bytes(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bounded set of interviews kept while streaming does not change the bytes."""
+    for n in range(4):
+        tracker.add(store, interview(role=f"Engineer {n}", day=20 + n), now=NOW)
+    whole = feed.render_feed(store, now=RENDER, cache=False)[0]
+    monkeypatch.setattr(feed, "_KEEP_INTERVIEWS", 1)
+    assert feed.render_feed(store, now=RENDER, cache=False)[0] == whole

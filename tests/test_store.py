@@ -146,9 +146,10 @@ def test_v1_database_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
     with sqlite3.connect(old) as conn:
         conn.executescript(V1_SCHEMA)
         conn.execute("ATTACH DATABASE ? AS src", (str(source),))
-        conn.execute("INSERT INTO interviews SELECT * FROM src.interviews")
-        columns = ", ".join(r[1] for r in conn.execute("PRAGMA table_info(events)").fetchall())
-        conn.execute(f"INSERT INTO events SELECT {columns} FROM src.events")
+        for table in ("interviews", "events"):  # the v1 columns of today's rows
+            info = conn.execute(f"PRAGMA main.table_info({table})").fetchall()
+            columns = ", ".join(r[1] for r in info)
+            conn.execute(f"INSERT INTO main.{table} SELECT {columns} FROM src.{table}")
     conn.close()
     with Store(old) as store:
         assert store.schema_version() == SCHEMA_VERSION
@@ -286,3 +287,49 @@ def test_writer_killed_mid_write_leaves_every_committed_interview(
         assert set(committed) <= stored
         for interview_id in committed:
             assert store.events_of(interview_id)
+
+
+# Schema 2 as released: schema 1 plus the feed cache and the indexes, copied on purpose.
+V2_STEPS = """
+ALTER TABLE events ADD COLUMN ics BLOB;
+ALTER TABLE events ADD COLUMN ics_key TEXT;
+CREATE INDEX events_interview ON events (interview_id);
+CREATE INDEX events_date ON events (date, uid);
+CREATE INDEX interviews_candidate ON interviews (candidate_key);
+CREATE INDEX interviews_day ON interviews (day, company, role);
+CREATE INDEX interviews_round_of ON interviews (round_of);
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
+"""
+
+
+def test_v2_database_is_migrated_and_renders_the_same_feed(tmp_path: Path) -> None:
+    """A schema-2 database gains the zone column, drops its cached bytes, serves the same feed."""
+    from afterview import feed
+
+    render = dt.datetime(2026, 12, 2, 7, 0, tzinfo=dt.UTC)
+    source = tmp_path / "source.db"
+    with Store(source) as store:
+        first = tracker.add(store, INTERVIEW, now=NOW)
+        tracker.add(store, INTERVIEW.replace("Northwind", "Acme"), now=NOW)
+        tracker.set_status(store, first.id, "replied", on=dt.date(2026, 12, 1), now=NOW)
+        expected = feed.render_feed(store, now=render, cache=False)[0]
+    old = tmp_path / "v2.db"
+    with sqlite3.connect(old) as conn:
+        conn.executescript(V1_SCHEMA + V2_STEPS)
+        conn.execute("ATTACH DATABASE ? AS src", (str(source),))
+        for table in ("interviews", "events"):
+            info = conn.execute(f"PRAGMA main.table_info({table})").fetchall()
+            columns = ", ".join(r[1] for r in info if r[1] not in ("ics", "ics_key"))
+            conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM src.{table}")
+        conn.execute("UPDATE events SET ics = x'00', ics_key = 'cached by schema 2'")
+    conn.close()
+    with Store(old) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 3
+        assert {r.zone for r in store.interviews()} == {None}
+        assert store._one("SELECT count(*) FROM events WHERE ics IS NOT NULL")[0] == 0
+        assert feed.render_feed(store, now=render, cache=False)[0] == expected
+        assert feed.render_feed(store, now=render)[0] == expected  # cached from the TOML
+        tracker.edit(store, first.id, tracker.interview_text(store, first.id), now=NOW)
+        zones = {r.id: r.zone for r in store.interviews()}
+        assert zones[first.id] == "America/New_York"  # written again: the zone is stored
+        assert feed.render_feed(store, now=render)[0] == expected

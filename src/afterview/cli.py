@@ -61,10 +61,16 @@ def reports_errors(command: F) -> F:
 
 
 def one_line(message: str) -> str:
-    """``message`` with line breaks and control characters escaped, as a file wrote them."""
+    """``message`` with line breaks and control characters escaped, so it stays one line."""
     if message.isprintable():
         return message
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in message)
+    import unicodedata
+
+    breaking = ("Cc", "Zl", "Zp")  # controls (\n, \r, ESC ...) and line or paragraph separators
+    return "".join(
+        c.encode("unicode_escape").decode() if unicodedata.category(c) in breaking else c
+        for c in message
+    )
 
 
 class _Afterview(click.Group):

@@ -1,9 +1,10 @@
 """The subscribable feed: one calendar of every tracked interview's actions, streamed.
 
 The feed is never one big Calendar object: the header, each event and the footer are
-written one after another. Each event's bytes are cached in the store under its UID,
-SEQUENCE, status and change stamp, so after one change only that interview's events are
-serialized again, and the result is byte for byte what a full render gives. DTSTAMP is
+written one after another, from one query. Each event's bytes are cached in the store
+under its UID, SEQUENCE, status, change stamp and its interview's time zone, so after
+one change only that interview's events are serialized again, and the result is byte
+for byte what a full render gives. DTSTAMP is
 when the event last changed, so unchanged data gives unchanged bytes and an ETag
 (the SHA-256 of the bytes) that means something. ``now`` only decides which cancelled
 events have been in the feed for their 30 days.
@@ -11,21 +12,27 @@ events have been in the feed for their 30 days.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import IO
 
 from . import __version__, ics
+from .errors import TrackerError
 from .interviewfile import parse_interview
 from .model import Interview
-from .store import StaleRow, Store
+from .store import FeedEvent, Store
 from .tracker import GRACE_DAYS, decode_followup, parse_stamp, stamp_of, timeline_key
 
 DEFAULT_REMINDER = dt.time(9, 0)
 CACHE_BATCH = 500
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_NO_TIME = dt.datetime(1970, 1, 1)
+_KEEP_INTERVIEWS = 4096  # interviews kept at hand while streaming; a feed is in date order
+_CACHED_UNDER = "feed_cache_prefix"  # meta: the prefix the whole feed was last cached under
 
 
 @dataclass(frozen=True)
@@ -61,24 +68,64 @@ def _frame(name: str) -> tuple[bytes, bytes]:
     return head, end
 
 
+def zone_interview(interview_id: str, timeline: int, zone: str) -> Interview:
+    """What serializing an event with a known UID reads of its interview: the time zone.
+
+    ``ics.event_for`` turns a timed event's local start into UTC with the interview's
+    time zone, and needs nothing else of it when it is given the UID. A feed of
+    thousands of interviews then needs no TOML parsed; tests/test_feed.py checks that
+    this gives the same bytes as the interview read from its file.
+    """
+    return Interview(
+        company="",
+        role="",
+        start=_NO_TIME,
+        end=_NO_TIME,
+        timezone=zone,
+        country="",
+        interviewers=(),
+        id=timeline_key(interview_id, timeline),
+    )
+
+
 class _Renderer:
-    """Serializes events, reading each interview once."""
+    """Serializes events, making each interview's part once while it is in use."""
 
     def __init__(self, reminder: dt.time) -> None:
         self.reminder = reminder
         self._interviews: dict[tuple[str, int], Interview] = {}
+        # zoneinfo keeps only a few zones alive by itself; one dropped is read from disk
+        # again the next time. Holding each zone used keeps ics.event_for's lookups cheap.
+        self._zones: dict[str, zoneinfo.ZoneInfo | None] = {}
 
-    def render(self, row: StaleRow) -> bytes:
+    def _interview(self, row: FeedEvent) -> Interview:
         key = (row.interview_id, row.timeline)
         interview = self._interviews.get(key)
         if interview is None:
-            parsed = parse_interview(row.toml, f"tracked interview {row.interview_id}")
-            # Check-ins of a later decision timeline are keyed apart (tracker.timeline_key).
-            interview = replace(parsed, id=timeline_key(row.interview_id, row.timeline))
+            if len(self._interviews) >= _KEEP_INTERVIEWS:
+                self._interviews.clear()  # memory stays flat however many interviews
+            if row.zone is not None:
+                interview = zone_interview(row.interview_id, row.timeline, row.zone)
+            else:  # stored before schema 3: only the TOML knows the time zone
+                parsed = parse_interview(row.toml or "", f"tracked interview {row.interview_id}")
+                # Check-ins of a later decision timeline are keyed apart (tracker.timeline_key).
+                interview = replace(parsed, id=timeline_key(row.interview_id, row.timeline))
             self._interviews[key] = interview
-        followup = decode_followup(row.data, row.status, row.sequence)
+            self._hold(interview.timezone)
+        return interview
+
+    def _hold(self, zone: str) -> None:
+        if zone not in self._zones:
+            try:
+                self._zones[zone] = zoneinfo.ZoneInfo(zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+                self._zones[zone] = None  # ics.event_for reports it for a timed event
+
+    def render(self, row: FeedEvent) -> bytes:
+        data = row.payload if isinstance(row.payload, str) else ""
+        followup = decode_followup(data, row.status, row.sequence)
         stamp = parse_stamp(row.changed)
-        return ics.event_bytes(interview, followup, stamp, self.reminder, uid=row.uid)
+        return ics.event_bytes(self._interview(row), followup, stamp, self.reminder, uid=row.uid)
 
 
 def refresh_cache(
@@ -91,20 +138,76 @@ def refresh_cache(
     """Serialize the feed's events whose cached bytes are missing or stale; how many."""
     cutoff = _cutoff(now)
     prefix = _cache_prefix(reminder)
+    # Every write that changes an event's bytes drops them, so once the whole feed has
+    # been cached under this prefix, the events without bytes are all there is to do.
+    with store.read():
+        missing_only = store.get_meta(_CACHED_UNDER) == prefix
     renderer = _Renderer(reminder)
     after = ""
     count = 0
     while True:
         with store.read():
-            batch = store.stale_rows(candidate, cutoff, prefix, after, CACHE_BATCH)
+            batch = store.stale_events(
+                candidate, cutoff, prefix, after, CACHE_BATCH, missing_only=missing_only
+            )
         if not batch:
-            return count
+            break
         rendered = [(row, renderer.render(row)) for row in batch]
         # Serializing happens outside the write lock; an event changed meanwhile is not cached.
         with store.write():
             store.save_cache(prefix, rendered)
         count += len(batch)
         after = batch[-1].uid
+    if not missing_only and candidate is None:
+        with store.write():
+            store.set_meta(_CACHED_UNDER, prefix)
+    return count
+
+
+@dataclass
+class _Seen:
+    """What FeedInfo needs besides the bytes, gathered in the feed's read snapshot."""
+
+    latest: str = ""  # the latest change stamp among the events shown
+    removed: str | None = None
+    dropped: dt.date | None = None
+
+
+def _stream(
+    store: Store,
+    now: dt.datetime,
+    candidate: str | None,
+    reminder: dt.time,
+    cache: bool,
+    seen: _Seen,
+) -> Iterator[bytes]:
+    if cache:
+        refresh_cache(store, now=now, candidate=candidate, reminder=reminder)
+    cutoff = _cutoff(now)
+    head, end = _frame(feed_name(candidate))
+    renderer = _Renderer(reminder)
+    prefix = _cache_prefix(reminder) if cache else None
+    fresh: list[tuple[FeedEvent, bytes]] = []
+    yield head
+    with store.read():
+        seen.removed = store.get_meta("feed_changed")
+        seen.dropped = store.feed_dropped(candidate, cutoff)
+        for row in store.feed_events(candidate, cutoff, prefix):
+            if row.changed > seen.latest:
+                seen.latest = row.changed
+            if isinstance(row.payload, bytes):  # cached bytes, still valid
+                yield row.payload
+                continue
+            # A full render, or an event whose bytes went stale since the refresh.
+            data = renderer.render(row)
+            if prefix is not None and len(fresh) < CACHE_BATCH:
+                fresh.append((row, data))
+            yield data
+    if prefix is not None and fresh:
+        # Only a shortcut for the next render: a busy database must not cut this one short.
+        with contextlib.suppress(TrackerError), store.write():
+            store.save_cache(prefix, fresh)
+    yield end
 
 
 def feed_chunks(
@@ -118,23 +221,10 @@ def feed_chunks(
     """The feed's bytes in pieces: header, one piece per event, footer.
 
     With ``cache`` the stale events are serialized and stored first, then every event
-    comes from the cache; without it every event is serialized (a full render).
+    comes from the cache; without it every event is serialized (a full render). Either
+    way the events come from one query, streamed: memory stays flat.
     """
-    if cache:
-        refresh_cache(store, now=now, candidate=candidate, reminder=reminder)
-    head, end = _frame(feed_name(candidate))
-    renderer = _Renderer(reminder)
-    prefix = _cache_prefix(reminder) if cache else None
-    yield head
-    for row in store.feed_rows(candidate, _cutoff(now), prefix):
-        if row.ics is not None:
-            yield row.ics
-            continue
-        # Not cached: a full render, or an event that changed since the refresh.
-        stale = store.event_for_feed(row.uid)
-        if stale is not None:
-            yield renderer.render(stale)
-    yield end
+    return _stream(store, now, candidate, reminder, cache, _Seen())
 
 
 def write_feed(
@@ -150,14 +240,15 @@ def write_feed(
     digest = hashlib.sha256()
     size = 0
     pieces = 0
-    for chunk in feed_chunks(store, now=now, candidate=candidate, reminder=reminder, cache=cache):
+    seen = _Seen()
+    for chunk in _stream(store, now, candidate, reminder, cache, seen):
         out.write(chunk)
         digest.update(chunk)
         size += len(chunk)
         pieces += 1
     return FeedInfo(
         etag=digest.hexdigest(),
-        last_modified=last_modified(store, now=now, candidate=candidate),
+        last_modified=_modified(seen.latest, seen.removed, seen.dropped, now),
         events=pieces - 2,
         size=size,
     )
@@ -172,11 +263,12 @@ def render_feed(
     cache: bool = True,
 ) -> tuple[bytes, FeedInfo]:
     """The whole feed in memory (fine for one person's interviews), with its FeedInfo."""
-    chunks = list(feed_chunks(store, now=now, candidate=candidate, reminder=reminder, cache=cache))
+    seen = _Seen()
+    chunks = list(_stream(store, now, candidate, reminder, cache, seen))
     data = b"".join(chunks)
     info = FeedInfo(
         etag=hashlib.sha256(data).hexdigest(),
-        last_modified=last_modified(store, now=now, candidate=candidate),
+        last_modified=_modified(seen.latest, seen.removed, seen.dropped, now),
         events=len(chunks) - 2,
         size=len(data),
     )
@@ -191,6 +283,12 @@ def last_modified(
     with store.read():
         shown, dropped = store.feed_stamps(candidate, cutoff)
         removed = store.get_meta("feed_changed")
+    return _modified(shown, removed, dropped, now)
+
+
+def _modified(
+    shown: str | None, removed: str | None, dropped: dt.date | None, now: dt.datetime
+) -> dt.datetime | None:
     moments = [parse_stamp(s) for s in (shown, removed) if s]
     if dropped is not None:
         # An event ending on E is in the feed through E + 30 days and gone the day after.

@@ -13,13 +13,15 @@ import datetime as dt
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import TrackerError
+
+_Params = Sequence[Any] | Mapping[str, Any]
 
 DB_ENV = "AFTERVIEW_DB"
 DB_NAME = "afterview.db"
@@ -84,13 +86,29 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX interviews_day ON interviews (day, company, role)",
         "CREATE INDEX interviews_round_of ON interviews (round_of)",
     ),
+    # v3: each interview's time zone, the one thing of its TOML that serializing an event
+    # needs, so a feed of thousands of interviews does not parse thousands of files. A row
+    # written before has none until the tracker next writes it (the feed then reads its
+    # TOML). The cache key now names the zone, so bytes cached under v2 are dropped. Every
+    # write that changes an event's bytes now drops them, so the events to serialize again
+    # are found in an index of those without; another for the events that left the feed.
+    3: (
+        "ALTER TABLE interviews ADD COLUMN zone TEXT",
+        "UPDATE events SET ics = NULL, ics_key = NULL WHERE ics IS NOT NULL",
+        "CREATE INDEX events_uncached ON events (uid) WHERE ics IS NULL",
+        "CREATE INDEX events_ended ON events (ended) WHERE status = 'cancelled'",
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
 @dataclass(frozen=True)
 class InterviewRow:
-    """One tracked interview as stored; ``toml`` is the public format with ``id`` set."""
+    """One tracked interview as stored; ``toml`` is the public format with ``id`` set.
+
+    ``zone`` is the interview's time zone as parsed from ``toml`` (None in rows written
+    before schema 3).
+    """
 
     id: str
     toml: str
@@ -105,6 +123,7 @@ class InterviewRow:
     decision: str | None = None
     decision_on: dt.date | None = None
     timeline: int = 0
+    zone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,23 +173,38 @@ class FeedRow:
     ics: bytes | None
 
 
-@dataclass(frozen=True)
-class StaleRow:
-    """An event whose cached bytes are missing or out of date, with what renders it."""
+class FeedEvent(NamedTuple):
+    """One event of the feed: its cached bytes when still valid, else what serializes it.
+
+    ``payload`` is the cached VEVENT (bytes) or the follow-up as JSON (text), so the
+    database judges the cache once per event; ``toml`` is only read for an interview
+    stored without its ``zone`` (before schema 3).
+    """
 
     uid: str
     interview_id: str
     timeline: int
-    toml: str
-    data: str
     status: str
     sequence: int
     changed: str
+    zone: str | None
+    payload: bytes | str
+    toml: str | None
+
+    @property
+    def ics(self) -> bytes | None:
+        """The cached bytes, when still valid."""
+        return self.payload if isinstance(self.payload, bytes) else None
+
+    @property
+    def data(self) -> str | None:
+        """The follow-up as JSON, when there are no valid cached bytes."""
+        return self.payload if isinstance(self.payload, str) else None
 
 
 _INTERVIEW_COLUMNS = (
     "id, toml, company, role, candidate, day, created, round_of, outcome, outcome_on, "
-    "decision, decision_on, timeline"
+    "decision, decision_on, timeline, zone"
 )
 _EVENT_COLUMNS = (
     "uid, interview_id, step, number, label, person, date, start, status, sequence, changed, "
@@ -363,7 +397,7 @@ class Store:
             )
         return TrackerError(f"tracker database {self.path}: {text}")
 
-    def _run(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+    def _run(self, sql: str, params: _Params = ()) -> sqlite3.Cursor:
         try:
             return self._conn.execute(sql, params)
         except sqlite3.Error as error:
@@ -375,13 +409,13 @@ class Store:
         except sqlite3.Error as error:
             raise self._problem(error) from None
 
-    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    def _one(self, sql: str, params: _Params = ()) -> Any:
         try:
             return self._conn.execute(sql, params).fetchone()
         except sqlite3.Error as error:
             raise self._problem(error) from None
 
-    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    def _all(self, sql: str, params: _Params = ()) -> list[Any]:
         try:
             return self._conn.execute(sql, params).fetchall()
         except sqlite3.Error as error:
@@ -425,6 +459,7 @@ class Store:
             decision=row[10],
             decision_on=_date(row[11]),
             timeline=int(row[12]),
+            zone=row[13],
         )
 
     @staticmethod
@@ -444,6 +479,7 @@ class Store:
             row.decision,
             _iso(row.decision_on),
             row.timeline,
+            row.zone,
         )
 
     def insert_interview(self, row: InterviewRow) -> bool:
@@ -451,8 +487,8 @@ class Store:
         try:
             self._conn.execute(
                 "INSERT INTO interviews (id, toml, company, role, candidate, candidate_key, day, "
-                "created, round_of, outcome, outcome_on, decision, decision_on, timeline) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "created, round_of, outcome, outcome_on, decision, decision_on, timeline, zone) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 self._interview_values(row),
             )
         except sqlite3.IntegrityError as error:
@@ -466,10 +502,16 @@ class Store:
     def update_interview(self, row: InterviewRow) -> None:
         """Replace everything stored for an interview but its id and creation stamp."""
         values = self._interview_values(row)
+        # Timed events show their start in UTC: another time zone means other bytes.
+        self._run(
+            "UPDATE events SET ics = NULL, ics_key = NULL WHERE interview_id = :id "
+            "AND ics IS NOT NULL AND (SELECT zone FROM interviews WHERE id = :id) IS NOT :zone",
+            {"id": row.id, "zone": row.zone},
+        )
         self._run(
             "UPDATE interviews SET toml = ?, company = ?, role = ?, candidate = ?, "
             "candidate_key = ?, day = ?, round_of = ?, outcome = ?, outcome_on = ?, "
-            "decision = ?, decision_on = ?, timeline = ? WHERE id = ?",
+            "decision = ?, decision_on = ?, timeline = ?, zone = ? WHERE id = ?",
             (*values[1:7], *values[8:], row.id),
         )
 
@@ -588,7 +630,10 @@ class Store:
 
     def set_event_status(self, uids: Iterable[str], status: str) -> None:
         """Mark events done, skipped or planned (the user's own bookkeeping: no SEQUENCE)."""
-        self._many("UPDATE events SET status = ? WHERE uid = ?", ((status, u) for u in uids))
+        self._many(
+            "UPDATE events SET status = ?, ics = NULL, ics_key = NULL WHERE uid = ?",
+            ((status, u) for u in uids),
+        )
 
     def set_pin(self, uid: str, day: dt.date | None) -> None:
         """Record the date the user chose for an event."""
@@ -641,16 +686,51 @@ class Store:
     # ------------------------------------------------------------------ feed
 
     _FEED_FILTER = (
-        "(e.status != 'cancelled' OR e.ended IS NULL OR e.ended >= ?)"
-        " AND (? IS NULL OR i.candidate_key = ?)"
+        "(e.status != 'cancelled' OR e.ended IS NULL OR e.ended >= :cutoff)"
+        " AND (:key IS NULL OR i.candidate_key = :key)"
     )
-    _CACHE_OK = (
-        "(e.ics IS NOT NULL"
-        " AND e.ics_key = (? || e.sequence || '|' || e.status || '|' || e.changed))"
+    # Cached bytes are valid for one afterview version and reminder time (the prefix), one
+    # time zone of the interview, and one SEQUENCE, status and change stamp of the event.
+    _CACHE_KEY = (
+        "(:prefix || ifnull(i.zone, '') || '|' || e.sequence || '|' || e.status || '|' "
+        "|| e.changed)"
     )
-    _STALE_COLUMNS = (
-        "e.uid, e.interview_id, e.timeline, i.toml, e.data, e.status, e.sequence, e.changed"
-    )
+    _CACHE_OK = f"(e.ics IS NOT NULL AND e.ics_key = {_CACHE_KEY})"
+    _FEED_FROM = "FROM events e JOIN interviews i ON i.id = e.interview_id"
+
+    @classmethod
+    def _feed_select(cls, cached: bool) -> str:
+        payload = f"CASE WHEN {cls._CACHE_OK} THEN e.ics ELSE e.data END" if cached else "e.data"
+        return (
+            "SELECT e.uid, e.interview_id, e.timeline, e.status, e.sequence, e.changed, i.zone, "
+            f"{payload}, CASE WHEN i.zone IS NULL THEN i.toml END {cls._FEED_FROM} "
+        )
+
+    @staticmethod
+    def _feed_params(
+        candidate: str | None, cutoff: dt.date, cache_prefix: str | None
+    ) -> dict[str, Any]:
+        return {"cutoff": cutoff.isoformat(), "key": key_of(candidate), "prefix": cache_prefix}
+
+    def feed_events(
+        self, candidate: str | None, cutoff: dt.date, cache_prefix: str | None
+    ) -> Iterator[FeedEvent]:
+        """The feed's events in feed order, each with its cached bytes or what serializes it.
+
+        One query in one read snapshot, for as long as the iterator lives; ``cache_prefix``
+        None asks for no cached bytes at all (a full render).
+        """
+        sql = (
+            f"{self._feed_select(cache_prefix is not None)}"
+            f"WHERE {self._FEED_FILTER} ORDER BY e.date, e.uid"
+        )
+        params = self._feed_params(candidate, cutoff, cache_prefix)
+        with self.read():
+            try:
+                cursor = self._conn.execute(sql, params)
+                yield from map(FeedEvent._make, cursor)
+            except sqlite3.Error as error:
+                raise self._problem(error) from None
 
     def feed_rows(
         self, candidate: str | None, cutoff: dt.date, cache_prefix: str | None
@@ -660,15 +740,12 @@ class Store:
         Runs in one read snapshot for as long as the iterator lives; ``cache_prefix``
         None asks for no cached bytes at all.
         """
-        key = key_of(candidate)
         ok = self._CACHE_OK if cache_prefix is not None else "0"
-        params: list[Any] = [] if cache_prefix is None else [cache_prefix]
-        params += [cutoff.isoformat(), key, key]
         sql = (
-            f"SELECT e.uid, e.interview_id, CASE WHEN {ok} THEN e.ics END "
-            "FROM events e JOIN interviews i ON i.id = e.interview_id "
+            f"SELECT e.uid, e.interview_id, CASE WHEN {ok} THEN e.ics END {self._FEED_FROM} "
             f"WHERE {self._FEED_FILTER} ORDER BY e.date, e.uid"
         )
+        params = self._feed_params(candidate, cutoff, cache_prefix)
         with self.read():
             try:
                 cursor = self._conn.execute(sql, params)
@@ -677,46 +754,49 @@ class Store:
             except sqlite3.Error as error:
                 raise self._problem(error) from None
 
-    def stale_rows(
-        self, candidate: str | None, cutoff: dt.date, cache_prefix: str, after: str, limit: int
-    ) -> list[StaleRow]:
-        """Up to ``limit`` feed events (uid > ``after``) whose cached bytes are not valid."""
-        key = key_of(candidate)
+    def stale_events(
+        self,
+        candidate: str | None,
+        cutoff: dt.date,
+        cache_prefix: str,
+        after: str,
+        limit: int,
+        *,
+        missing_only: bool = False,
+    ) -> list[FeedEvent]:
+        """Up to ``limit`` feed events (uid > ``after``, in uid order) without valid bytes.
+
+        ``missing_only`` looks only at events with no bytes at all (an index finds them):
+        enough when the cache was last filled with the same ``cache_prefix``, since every
+        write that changes an event's bytes drops them.
+        """
+        params = self._feed_params(candidate, cutoff, cache_prefix)
+        params.update(after=after, limit=limit)
+        stale = "e.ics IS NULL" if missing_only else f"NOT {self._CACHE_OK}"
         rows = self._all(
-            f"SELECT {self._STALE_COLUMNS} "
-            "FROM events e JOIN interviews i ON i.id = e.interview_id "
-            f"WHERE {self._FEED_FILTER} AND e.uid > ? AND NOT {self._CACHE_OK} "
-            "ORDER BY e.uid LIMIT ?",
-            (cutoff.isoformat(), key, key, after, cache_prefix, limit),
+            f"SELECT e.uid, e.interview_id, e.timeline, e.status, e.sequence, e.changed, "
+            "i.zone, e.data, CASE WHEN i.zone IS NULL THEN i.toml END "
+            f"{self._FEED_FROM} WHERE {stale} AND e.uid > :after AND {self._FEED_FILTER} "
+            "ORDER BY e.uid LIMIT :limit",
+            params,
         )
-        return [self._stale(r) for r in rows]
+        return [FeedEvent._make(r) for r in rows]
 
-    def event_for_feed(self, uid: str) -> StaleRow | None:
-        """One event with what renders it."""
-        row = self._one(
-            f"SELECT {self._STALE_COLUMNS} "
-            "FROM events e JOIN interviews i ON i.id = e.interview_id WHERE e.uid = ?",
-            (uid,),
-        )
-        return None if row is None else self._stale(row)
-
-    @staticmethod
-    def _stale(row: Sequence[Any]) -> StaleRow:
-        return StaleRow(row[0], row[1], int(row[2]), row[3], row[4], row[5], int(row[6]), row[7])
-
-    def save_cache(self, cache_prefix: str, entries: Iterable[tuple[StaleRow, bytes]]) -> None:
-        """Keep serialized events, unless the event changed since it was read."""
+    def save_cache(self, cache_prefix: str, entries: Iterable[tuple[FeedEvent, bytes]]) -> None:
+        """Keep serialized events, unless the event or its time zone changed since it was read."""
         self._many(
             "UPDATE events SET ics = ?, ics_key = ? "
-            "WHERE uid = ? AND sequence = ? AND status = ? AND changed = ?",
+            "WHERE uid = ? AND sequence = ? AND status = ? AND changed = ? "
+            "AND (SELECT zone FROM interviews WHERE id = events.interview_id) IS ?",
             (
                 (
                     data,
-                    f"{cache_prefix}{row.sequence}|{row.status}|{row.changed}",
+                    f"{cache_prefix}{row.zone or ''}|{row.sequence}|{row.status}|{row.changed}",
                     row.uid,
                     row.sequence,
                     row.status,
                     row.changed,
+                    row.zone,
                 )
                 for row, data in entries
             ),
@@ -730,18 +810,20 @@ class Store:
         self, candidate: str | None, cutoff: dt.date
     ) -> tuple[str | None, dt.date | None]:
         """The latest change among the feed's events, and the latest end date of those dropped."""
-        key = key_of(candidate)
         shown = self._one(
-            "SELECT max(e.changed) FROM events e JOIN interviews i ON i.id = e.interview_id "
-            f"WHERE {self._FEED_FILTER}",
-            (cutoff.isoformat(), key, key),
+            f"SELECT max(e.changed) {self._FEED_FROM} WHERE {self._FEED_FILTER}",
+            self._feed_params(candidate, cutoff, None),
         )
+        return (shown[0] if shown else None), self.feed_dropped(candidate, cutoff)
+
+    def feed_dropped(self, candidate: str | None, cutoff: dt.date) -> dt.date | None:
+        """The latest end date of the cancelled events that have left the feed."""
         dropped = self._one(
-            "SELECT max(e.ended) FROM events e JOIN interviews i ON i.id = e.interview_id "
-            "WHERE e.status = 'cancelled' AND e.ended < ? AND (? IS NULL OR i.candidate_key = ?)",
-            (cutoff.isoformat(), key, key),
+            f"SELECT max(e.ended) {self._FEED_FROM} WHERE e.status = 'cancelled' "
+            "AND e.ended < :cutoff AND (:key IS NULL OR i.candidate_key = :key)",
+            self._feed_params(candidate, cutoff, None),
         )
-        return (shown[0] if shown else None), _date(dropped[0] if dropped else None)
+        return _date(dropped[0] if dropped else None)
 
     # ------------------------------------------------------------------ tokens
 

@@ -381,6 +381,7 @@ def _row_for(
         role=interview.role,
         candidate=interview.candidate,
         day=interview.day,
+        zone=interview.timezone,
     )
 
 
@@ -1174,6 +1175,7 @@ def _parse_exported(item: Any, index: int, where: str) -> tuple[InterviewRow, li
             decision=item.get("decision"),
             decision_on=_date(item.get("decision_on")),
             timeline=int(item.get("timeline", 0)),
+            zone=interview.timezone,
         )
         events = [_parse_event(e, row.id) for e in item["events"]]
     except AfterviewError:
