@@ -181,3 +181,18 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_next_keeps_showing_a_missed_action_until_it_is_done(run_cli: RunCli, db: Path) -> None:
+    """An open action from the last two weeks stays in next, marked overdue, until done."""
+    with freeze_time("2026-11-20 12:00:00"):
+        interview_id = add(run_cli, THANKSGIVING)
+    with freeze_time("2026-11-28 12:00:00"):
+        # The thank-yous were due Wed 25 Nov; nothing was marked done.
+        actions = json.loads(ok(run_cli("next", "--json")))["actions"]
+        late = [a for a in actions if a["step"] == "thank-you"]
+        assert late and all(a["overdue"] and a["date"] == "2026-11-25" for a in late)
+        assert "overdue" in ok(run_cli("next"))
+        ok(run_cli("done", interview_id, "thank-you"))
+        actions = json.loads(ok(run_cli("next", "--json")))["actions"]
+        assert not [a for a in actions if a["step"] == "thank-you"]

@@ -898,13 +898,14 @@ def next_command(days: int, as_json: bool, candidate: str | None, db: str | None
     """
     from . import tracker
 
+    today = dt.date.today()
     with _store(db) as store:
-        agenda = tracker.next_actions(store, today=dt.date.today(), days=days, candidate=candidate)
+        agenda = tracker.next_actions(store, today=today, days=days, candidate=candidate)
     if as_json:
         import json
 
         data = {
-            "actions": [a.as_dict() for a in agenda.actions],
+            "actions": [{**a.as_dict(), "overdue": a.date < today} for a in agenda.actions],
             "warnings": list(agenda.warnings),
         }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -915,7 +916,8 @@ def next_command(days: int, as_json: bool, candidate: str | None, db: str | None
         click.echo(f"Nothing to do in the next {days} days.")
         return
     for action in agenda.actions:
-        click.echo(_action_line(action))
+        late = "  (overdue: send it, or afterview done/skip)" if action.date < today else ""
+        click.echo(_action_line(action) + late)
         click.echo(f"    {action.label}; why: {action.reason}")
 
 

@@ -44,6 +44,7 @@ from .timeline import resolve
 STATUSES = ("replied", "rejected", "offer", "withdrawn", "waiting")
 NEXT_ROUND = "next-round"  # recorded on an earlier round when a later one is added
 OPEN_OUTCOMES = (None, "waiting")
+OVERDUE_DAYS = 14  # how far back `next` looks for open actions not yet done or skipped
 TIMELINE_STEPS = frozenset({"check-in", "move-on"})
 HANDLED = ("done", "skipped")
 GRACE_DAYS = 30
@@ -956,11 +957,16 @@ def _chains(rows: list[InterviewRow]) -> dict[str, tuple[str, ...]]:
 def next_actions(
     store: Store, *, today: dt.date, days: int = 7, candidate: str | None = None
 ) -> Agenda:
-    """What to do today and in the coming ``days`` days, across interviews."""
+    """What to do today and in the coming ``days`` days, across interviews.
+
+    Open actions of the last two weeks that were neither done nor skipped come first:
+    a missed thank-you is still worth sending, and `next` should not forget it.
+    """
     if days < 0:
         raise TrackerError(f"--days must be 0 or more, not {days}")
     with store.read():
-        rows = store.agenda(today, today + dt.timedelta(days=days), candidate)
+        first = today - dt.timedelta(days=OVERDUE_DAYS)
+        rows = store.agenda(first, today + dt.timedelta(days=days), candidate)
         warnings = company_warnings(store, today=today, candidate=candidate)
     found = [_make_action(r.event, r.company, r.role, r.candidate) for r in rows]
     found.sort(key=lambda a: (a.date, a.time or dt.time.max, a.company, a.label, a.person or ""))
