@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -495,3 +496,50 @@ def test_real_server_serves_the_feed_on_loopback(tracked: Tracker) -> None:
         err = _stop(process)
     assert process.returncode is not None
     assert tracked.everyone not in err  # no access log of secret addresses
+
+
+def test_repeated_304_needs_no_render_until_someone_writes(
+    client: TestClient, tracked: Tracker, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 304 is answered from memory while the data and the day stay the same."""
+    url = f"/feed/{tracked.everyone}.ics"
+    first = client.get(url)
+    etag = first.headers["etag"]
+    client.get(url, headers={"If-None-Match": etag})  # settles the server's cache writes
+    renders: list[int] = []
+    real = feed.render_feed
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        renders.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(feed, "render_feed", counted)
+    for _ in range(5):
+        answer = client.get(url, headers={"If-None-Match": etag})
+        assert answer.status_code == 304 and answer.headers["etag"] == etag
+    assert renders == []
+    # Another process writes: the next request renders and sees the change.
+    with Store(tracked.path) as store:
+        tracker.set_status(store, tracked.northwind, "replied", on=dt.date(2026, 12, 1), now=LATER)
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    assert renders == [1]
+    # A new day can drop old cancelled events: it renders again too.
+    settled = client.get(url, headers={"If-None-Match": changed.headers["etag"]})
+    assert settled.status_code in (200, 304)
+    count = len(renders)
+    clock.now = clock.now + dt.timedelta(days=1)
+    client.get(url, headers={"If-None-Match": changed.headers["etag"]})
+    assert len(renders) == count + 1
+
+
+def test_rotated_token_is_404_even_after_a_remembered_304(
+    client: TestClient, tracked: Tracker
+) -> None:
+    """Replacing the token ends the old links at once, whatever the server remembers."""
+    url = f"/feed/{tracked.everyone}.ics"
+    etag = client.get(url).headers["etag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    with Store(tracked.path) as store:
+        tracker.feed_token(store, now=LATER, rotate=True)
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 404

@@ -219,6 +219,43 @@ def default_path() -> Path:
     return user_folder("data") / DB_NAME
 
 
+class ChangeWatcher:
+    """Tells, in microseconds, whether any connection committed since the last look.
+
+    The feed server keeps one read-only connection open and asks SQLite's
+    ``PRAGMA data_version``, which changes whenever another connection (the command
+    line, or the server's own requests) commits. A server can then answer 304 from
+    what it remembers without opening the store or rendering the feed.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        import threading
+
+        self._path = db_path(path)
+        self._connection: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def version(self) -> int | None:
+        """A number that changes when the data may have; None when it cannot tell."""
+        with self._lock:
+            try:
+                if self._connection is None:
+                    if not self._path.is_file():
+                        return None
+                    uri = f"{self._path.resolve().as_uri()}?mode=ro"
+                    self._connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+            except sqlite3.Error:
+                self.close()
+                return None
+
+    def close(self) -> None:
+        """Let go of the connection (the next look opens a new one)."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
 def db_path(path: str | Path | None = None) -> Path:
     """The database to use: ``path`` (--db), else $AFTERVIEW_DB, else the default."""
     if path is not None and str(path).strip():

@@ -30,7 +30,7 @@ from starlette.routing import Route
 
 from . import feed
 from .errors import AfterviewError
-from .store import Store
+from .store import ChangeWatcher, Store
 from .tracker import Action, FeedScope, Tracked, list_interviews, next_actions, scope_of_token
 
 DEFAULT_HOST = "127.0.0.1"
@@ -227,18 +227,34 @@ def make_app(
     def root(request: Request) -> Response:
         return PlainTextResponse(ROOT_TEXT)
 
+    watcher = ChangeWatcher(db_path)
+    # The last answer for each valid token, with the data version and day it was made
+    # for: while neither moved, a conditional request gets its 304 without a render.
+    known: dict[str, tuple[tuple[int, dt.date], feed.FeedInfo]] = {}
+
     def feed_file(request: Request) -> Response:
         token = request.path_params["token"]
+        version = watcher.version()
+        moment = clock()
+        key = (version, moment.date()) if version is not None else None
+        seen = known.get(token)
+        if key is not None and seen is not None and seen[0] == key:
+            info = seen[1]
+            if _unchanged(request, _etag(info), info.last_modified):
+                return Response(status_code=304, headers=_feed_headers(info))
         try:
             with Store(db_path) as store:
                 scope = scope_of_token(store, token)
                 if scope is None:
+                    known.pop(token, None)
                     return _not_found()
                 data, info = feed.render_feed(
-                    store, now=clock(), candidate=scope.candidate, reminder=reminder
+                    store, now=moment, candidate=scope.candidate, reminder=reminder
                 )
         except AfterviewError as error:
             return problem(error)
+        if key is not None:
+            known[token] = (key, info)
         return _feed_response(request, data, info)
 
     def page(request: Request) -> Response:
@@ -275,25 +291,31 @@ def make_app(
     )
 
 
-def _feed_response(request: Request, data: bytes, info: feed.FeedInfo) -> Response:
-    etag = _etag(info)
+def _feed_headers(info: feed.FeedInfo) -> dict[str, str]:
     headers = {
-        "ETag": etag,
+        "ETag": _etag(info),
         "Cache-Control": f"private, max-age={MAX_AGE}",
         "Content-Disposition": f'inline; filename="{FILENAME}"',
         "X-Content-Type-Options": "nosniff",
     }
     if info.last_modified is not None:
         headers["Last-Modified"] = _http_date(info.last_modified)
+    return headers
+
+
+def _unchanged(request: Request, etag: str, changed: dt.datetime | None) -> bool:
+    """Whether the client's conditional headers say it already has these bytes."""
     match = request.headers.get("if-none-match")
     since = request.headers.get("if-modified-since")
     # If-Modified-Since only counts without If-None-Match (RFC 9110 13.2.2).
-    unchanged = (
-        etag_matches(match, etag)
-        if match is not None
-        else since is not None and not_modified_since(since, info.last_modified)
-    )
-    if unchanged:
+    if match is not None:
+        return etag_matches(match, etag)
+    return since is not None and not_modified_since(since, changed)
+
+
+def _feed_response(request: Request, data: bytes, info: feed.FeedInfo) -> Response:
+    headers = _feed_headers(info)
+    if _unchanged(request, headers["ETag"], info.last_modified):
         return Response(status_code=304, headers=headers)
     headers["Content-Type"] = FEED_TYPE
     if request.method == "HEAD":
