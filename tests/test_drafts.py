@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -93,7 +92,7 @@ def every_check_in() -> list[Draft]:
     for of in (1, 2, 3):
         for number in range(1, of + 1):
             for channel in ("email", "phone"):
-                for decision in (BY_FRIDAY, NO_DATE, replace(BY_FRIDAY, few_days=True)):
+                for decision in (BY_FRIDAY, NO_DATE, BY_FRIDAY._replace(few_days=True)):
                     drafts.append(
                         draft("check-in", number=number, of=of, channel=channel, decision=decision)
                     )
@@ -253,7 +252,7 @@ LONG = Interviewer(
 @pytest.mark.parametrize("company", ["Acme Analytics", "Very Long Company Name Holdings " * 10])
 def test_linkedin_note_fits_the_limit(style: str, person: Interviewer, company: str) -> None:
     """A LinkedIn note never exceeds 300 characters, however long the names are."""
-    interview = replace(INTERVIEW, company=company, role="Principal Staff Engineer " * 5)
+    interview = INTERVIEW._replace(company=company, role="Principal Staff Engineer " * 5)
     me = Me(name="Bartholomew " * 20)
     body = draft("linkedin", style=style, person=person, interview=interview, me=me).body
     assert len(body) <= LINKEDIN_LIMIT
@@ -305,7 +304,7 @@ def test_debrief_lists_people_topics_and_notes() -> None:
 
 def test_debrief_without_notes_has_no_notes_section() -> None:
     """A debrief for an interview without notes has no empty notes heading."""
-    body = draft("debrief", person=None, interview=replace(INTERVIEW, notes=None)).body
+    body = draft("debrief", person=None, interview=INTERVIEW._replace(notes=None)).body
     assert "My earlier notes" not in body
 
 

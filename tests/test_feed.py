@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import io
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -219,7 +218,7 @@ def test_zone_interview_serializes_like_the_interview_file(store: Store) -> None
             followup = decode_followup(event.data, event.status, event.sequence)
             stamp = parse_stamp(event.changed)
             key = timeline_key(row.id, event.timeline)
-            parsed = replace(interview_of(row), id=key)
+            parsed = interview_of(row)._replace(id=key)
             light = feed.zone_interview(row.id, event.timeline, row.zone)
             assert ics.event_bytes(light, followup, stamp, uid=event.uid) == ics.event_bytes(
                 parsed, followup, stamp, uid=event.uid

@@ -856,7 +856,7 @@ def test_check_in_uid_survives_a_change_of_contact() -> None:
         interviewers=(dana, omar._replace(contact=True)),
         id="nw",
     )
-    switched = Interview(**{**base.__dict__, "interviewers": (dana._replace(contact=True), omar)})
+    switched = base._replace(interviewers=(dana._replace(contact=True), omar))
 
     def uids(interview: Interview, step: str) -> set[str]:
         made = make_plan(interview)

@@ -133,7 +133,7 @@ def test_invitation_gives_its_interview_file(name: str) -> None:
         options["ask"] = Prompts()  # a fresh terminal for each run
     got = from_file(name, **options)
     expected = read_interview(INVITES / f"{Path(name).stem}.toml")
-    for key in Interview.__dataclass_fields__:
+    for key in Interview._fields:
         assert getattr(got, key) == getattr(expected, key), key
     assert got == expected
 

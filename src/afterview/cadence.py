@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import replace
 from typing import NamedTuple
 
 from .businessdays import BusinessCalendar, add_months
@@ -389,4 +388,4 @@ def warnings_for(interview: Interview, policy: Policy) -> list[str]:
 
 def cancelled(followups: tuple[FollowUp, ...]) -> tuple[FollowUp, ...]:
     """The same actions marked cancelled with a higher SEQUENCE, to withdraw a plan."""
-    return tuple(replace(f, status="cancelled", sequence=f.sequence + 1) for f in followups)
+    return tuple(f._replace(status="cancelled", sequence=f.sequence + 1) for f in followups)

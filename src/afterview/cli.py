@@ -810,16 +810,15 @@ def add(
       afterview add northwind.toml
       afterview add second-round.toml --round-of nw7k2q
     """
-    from dataclasses import replace
 
     from . import tracker
 
     settings = _settings()
     interview = _read(file, settings, _invite(flags, decision=decision, policy=policy))
     if policy is not None:
-        interview = replace(interview, policy=policy)
+        interview = interview._replace(policy=policy)
     if decision is not None:
-        interview = replace(interview, decision=decision)
+        interview = interview._replace(decision=decision)
     with _store(db) as store:
         added = tracker.add(
             store,

@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import zoneinfo
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import IO
 
 from . import __version__, ics
@@ -109,7 +109,7 @@ class _Renderer:
             else:  # stored before schema 3: only the TOML knows the time zone
                 parsed = parse_interview(row.toml or "", f"tracked interview {row.interview_id}")
                 # Check-ins of a later decision timeline are keyed apart (tracker.timeline_key).
-                interview = replace(parsed, id=timeline_key(row.interview_id, row.timeline))
+                interview = parsed._replace(id=timeline_key(row.interview_id, row.timeline))
             self._interviews[key] = interview
             self._hold(interview.timezone)
         return interview

@@ -1,15 +1,15 @@
 """The values afterview works with: an interview, the people met, and planned follow-ups.
 
-Everything here is an immutable record with no behaviour that touches the clock, the
-disk or the terminal, so the planning core can be tested with plain values. Records
-that are copied with changes (``dataclasses.replace``) are frozen dataclasses; the
-others are NamedTuples, which cost far less to define on every start of the program.
+Everything here is an immutable record (a NamedTuple: copy one with changes through
+``_replace``) with no behaviour that touches the clock, the disk or the terminal, so
+the planning core can be tested with plain values. NamedTuples rather than frozen
+dataclasses because every start of the program defines them, and a NamedTuple costs
+a fraction of the time to define.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import NamedTuple
 
 # The step names a calendar event can carry in CATEGORIES (the public contract).
@@ -42,8 +42,7 @@ class Interviewer(NamedTuple):
     topics: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Interview:
+class Interview(NamedTuple):
     """One interview, as the user described it.
 
     ``start`` and ``end`` are naive local date-times in ``timezone``.
@@ -88,8 +87,7 @@ class Interview:
         return f"{self.company}|{self.role}|{self.day.isoformat()}"
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     """S: what the interviewer said about the decision, resolved to a date."""
 
     phrase: str | None
@@ -120,8 +118,7 @@ class Draft(NamedTuple):
     to: str | None = None  # an e-mail address, or a phone number for calls
 
 
-@dataclass(frozen=True)
-class FollowUp:
+class FollowUp(NamedTuple):
     """One dated action of a plan.
 
     ``number`` counts check-ins (1, 2, 3; 0 for other steps). ``start`` and

@@ -7,7 +7,6 @@ This is the one call the command line and the tracker make; the pieces it joins
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,17 +44,17 @@ def make_plan(
     counted from the interview would land before the news.
     """
     if policy is not None:
-        interview = replace(interview, policy=policy)
+        interview = interview._replace(policy=policy)
     if decision is not None:
-        interview = replace(interview, decision=decision)
+        interview = interview._replace(decision=decision)
     chosen = get_policy(interview.policy, base)
     check_skips(interview, chosen)
     cal = open_calendar(interview.country, interview.subdivision, interview.blackout)
-    interview = replace(interview, country=cal.country, subdivision=cal.subdivision)
+    interview = interview._replace(country=cal.country, subdivision=cal.subdivision)
     if decision_on is None:
         said = resolve(interview.decision, interview.day, cal)
     else:
-        said = replace(resolve(interview.decision, decision_on, cal), few_days=False)
+        said = resolve(interview.decision, decision_on, cal)._replace(few_days=False)
     return cadence.plan(interview, chosen, cal, said, me, outcome=outcome, news=news)
 
 

@@ -359,7 +359,7 @@ def _absolute_policy(interview: Interview, base: Path | None) -> Interview:
     path = Path(interview.policy).expanduser()
     if path.is_absolute():
         return interview
-    return replace(interview, policy=str((base / path).resolve()))
+    return interview._replace(policy=str((base / path).resolve()))
 
 
 def _row_for(
@@ -377,7 +377,7 @@ def _row_for(
     )
     return replace(
         row,
-        toml=dumps_interview(replace(interview, id=interview_id)),
+        toml=dumps_interview(interview._replace(id=interview_id)),
         company=interview.company,
         role=interview.role,
         candidate=interview.candidate,
@@ -413,7 +413,7 @@ def _pinned(followup: FollowUp, day: dt.date) -> FollowUp:
         return followup
     start = dt.datetime.combine(day, followup.start.time()) if followup.start else None
     reason = f"you moved it here from {short_date(followup.date)}, where the plan had it: "
-    return replace(followup, date=day, start=start, reason=reason + followup.reason)
+    return followup._replace(date=day, start=start, reason=reason + followup.reason)
 
 
 def _wants(
