@@ -675,3 +675,24 @@ def test_help_does_not_import_heavy_libraries() -> None:
     )
     assert "Usage:" in done.stdout
     assert done.stdout.strip().splitlines()[-1] == "HEAVY:"
+
+
+def test_check_reads_its_file_once_so_a_pipe_works(tmp_path: Path) -> None:
+    """check accepts a named pipe, which can be read only once."""
+    import os
+    import threading
+
+    fifo = tmp_path / "interview.toml"
+    os.mkfifo(fifo)
+    text = THANKSGIVING.read_bytes()
+
+    def feed() -> None:
+        with fifo.open("wb") as out:
+            out.write(text)
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    result = run("check", str(fifo))
+    writer.join(timeout=10)
+    assert result.exit_code == 0, result.output
+    assert "plans 8 events" in result.stdout

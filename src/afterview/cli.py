@@ -501,22 +501,26 @@ def check(file: Path) -> None:
     """
     from .files import parse_toml, read_text
 
+    # The file is read once: it may be a pipe, which cannot be read twice.
     text = read_text(file, "TOML file")
     data = parse_toml(text, str(file))
     if "steps" in data and "interviewers" not in data:
-        from .planner import get_policy
-        from .policies import BUILT_IN
+        from .planner import check_policy
+        from .policies import parse_policy
 
-        # A file named like a built-in ("minimal") must be read, not the built-in.
-        path = os.path.join(os.curdir, file) if str(file) in BUILT_IN else str(file)
-        policy = get_policy(path)
+        policy = parse_policy(text, str(file))
+        check_policy(policy)
         click.echo(
             f"ok: {file} is a valid policy '{policy.name}' with {len(policy.steps)} steps "
             f"and {policy.cadence_total} check-ins"
         )
         return
+    from .interviewfile import interview_from_dict
+    from .planner import make_plan
+
     settings = _settings()
-    made = _make_plan(file, None, None, settings)
+    interview = interview_from_dict(data, text, str(file), settings.defaults())
+    made = make_plan(interview, settings.me, base=file.parent)
     for warning in made.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(
