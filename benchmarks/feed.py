@@ -52,10 +52,8 @@ from pathlib import Path
 from typing import Any
 
 from afterview import businessdays, feed, ics, tracker
-from afterview.drafts import mailto
 from afterview.errors import AfterviewError
 from afterview.interviewfile import parse_interview
-from afterview.model import FollowUp
 from afterview.planner import make_plan
 from afterview.store import Store
 
@@ -288,16 +286,6 @@ def child_render(db: str, out: str, cache: bool) -> dict[str, Any]:
     }
 
 
-def _link(followup: FollowUp) -> str | None:
-    if followup.draft is not None:
-        link = mailto(followup.draft)
-        if link:
-            return link
-    if followup.step == "linkedin" and followup.person and followup.person.linkedin:
-        return followup.person.linkedin
-    return None
-
-
 def child_floor(db: str, out: str) -> dict[str, Any]:
     """icalendar alone: the same events' property values precomputed, then built and written."""
     from icalendar import Alarm, Event
@@ -329,7 +317,7 @@ def child_floor(db: str, out: str) -> dict[str, Any]:
                     "CANCELLED" if followup.status == "cancelled" else "CONFIRMED",
                     followup.step,
                     ics.description(followup),
-                    _link(followup),
+                    ics._link(followup),  # the same link the feed writes
                     trigger,
                 )
             )
