@@ -677,6 +677,54 @@ def test_help_does_not_import_heavy_libraries() -> None:
     assert done.stdout.strip().splitlines()[-1] == "HEAVY:"
 
 
+@pytest.mark.parametrize(
+    ("command", "collector_on"),
+    [
+        (["plan", "--help"], False),
+        (["show", "--help"], False),
+        (["list", "--help"], True),
+        (["feed", "--help"], True),
+        (["serve", "--help"], True),
+    ],
+)
+def test_only_one_file_commands_run_without_the_cycle_collector(
+    command: list[str], collector_on: bool
+) -> None:
+    """The entry point starts with the collector off; store and server commands turn it on."""
+    import gc
+
+    gc.disable()
+    try:
+        result = run(*command)
+        assert result.exit_code == 0, result.output
+        assert gc.isenabled() is collector_on
+    finally:
+        gc.enable()
+
+
+def test_python_dash_m_runs_the_same_command() -> None:
+    """`python -m afterview` is the installed `afterview` command, collector switch included."""
+    script = (
+        "import gc, runpy, sys\n"
+        "sys.argv = ['afterview', '--version']\n"
+        "try:\n"
+        "    runpy.run_module('afterview', run_name='__main__')\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code in (0, None), exit.code\n"
+        "print('COLLECTOR:', gc.isenabled())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.startswith("afterview, version ")
+    assert done.stdout.strip().splitlines()[-1] == "COLLECTOR: False"
+    version = subprocess.run(
+        [sys.executable, "-m", "afterview", "--version"], capture_output=True, text=True
+    )
+    assert version.returncode == 0
+    assert version.stdout.startswith("afterview, version ")
+
+
 def test_check_reads_its_file_once_so_a_pipe_works(tmp_path: Path) -> None:
     """check accepts a named pipe, which can be read only once."""
     import os

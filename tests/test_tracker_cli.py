@@ -167,7 +167,7 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
 
     env = {**os.environ, "AFTERVIEW_DB": str(tmp_path / "db.sqlite")}
     env["AFTERVIEW_CONFIG"] = str(tmp_path / "cfg.toml")
-    command = [sys.executable, "-m", "afterview.cli", "serve", "--port", "0"]
+    command = [sys.executable, "-m", "afterview", "serve", "--port", "0"]
     server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None

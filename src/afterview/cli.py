@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -73,8 +74,22 @@ def one_line(message: str) -> str:
     )
 
 
+# Commands that read at most one file and exit: they run with the cycle collector off,
+# as the entry point starts them (see __main__.py). Every other command may work
+# through a whole store or keep running, so it turns the collector back on.
+_ONE_FILE_COMMANDS = frozenset({"plan", "show", "check", "policies", "new", "config"})
+
+
 class _Afterview(click.Group):
     """The command group, with click's usage errors shortened to one line."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if name not in _ONE_FILE_COMMANDS:
+            gc.enable()
+        return name, command, rest
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         if not kwargs.get("standalone_mode", True):
@@ -1321,7 +1336,3 @@ def push(
         f"Pushed to {result.calendar}: {result.created} new, {result.updated} updated, "
         f"{result.deleted} deleted, {result.unchanged} unchanged"
     )
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
