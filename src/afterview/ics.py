@@ -103,8 +103,9 @@ def event_for(
     event.add("transp", "TRANSPARENT")
     event.add("status", "CANCELLED" if followup.status == "cancelled" else "CONFIRMED")
     event.add("categories", [followup.step])
-    event.add("description", description(followup))
-    link = _link(followup)
+    mail = mailto(followup.draft) if followup.draft is not None else None
+    event.add("description", description(followup, mail))
+    link = mail or _profile(followup)
     if link:
         event.add("url", link)
     alarm = Alarm()
@@ -115,18 +116,17 @@ def event_for(
     return event
 
 
-def _link(followup: FollowUp) -> str | None:
-    if followup.draft is not None:
-        link = mailto(followup.draft)
-        if link:
-            return link
+def _profile(followup: FollowUp) -> str | None:
     if followup.step == "linkedin" and followup.person and followup.person.linkedin:
         return followup.person.linkedin
     return None
 
 
-def description(followup: FollowUp) -> str:
-    """Why this date, then the ready-to-send draft and its links."""
+def description(followup: FollowUp, mail: str | None = None) -> str:
+    """Why this date, then the ready-to-send draft and its links.
+
+    ``mail`` is the draft's ``mailto:`` link when the caller has already built it.
+    """
     parts = [f"Why this date: {followup.reason}."]
     if followup.status == "cancelled":
         parts.insert(0, "Cancelled: this follow-up is no longer needed.")
@@ -140,11 +140,12 @@ def description(followup: FollowUp) -> str:
         if draft.subject:
             header.append(f"Subject: {draft.subject}")
         parts.append("\n".join([*header, "", draft.body]).strip())
-        link = mailto(draft)
-        if link:
-            parts.append(f"Open it in your mail app: {link}")
-    if followup.step == "linkedin" and followup.person and followup.person.linkedin:
-        parts.append(f"Profile: {followup.person.linkedin}")
+        mail = mail or mailto(draft)
+        if mail:
+            parts.append(f"Open it in your mail app: {mail}")
+    profile = _profile(followup)
+    if profile:
+        parts.append(f"Profile: {profile}")
     return "\n\n".join(parts)
 
 
