@@ -398,6 +398,27 @@ def test_edit_keeps_uids_and_bumps_only_what_changed(store: Store) -> None:
             assert (event.sequence, event.changed) == (0, before[uid].changed)
 
 
+def test_edit_of_the_time_zone_alone_bumps_the_timed_events(store: Store) -> None:
+    """Same local time in another zone is another instant: clients must see the change."""
+    from afterview.feed import render_feed
+    from afterview.ics import read_events
+
+    added = tracker.add(store, interview(), now=NOW)
+    text = tracker.interview_text(store, added.id)
+    assert 'timezone = "America/New_York"' in text
+    tracker.edit(store, added.id, text.replace("America/New_York", "America/Chicago"), now=LATER)
+    after = {e.label: e for e in store.events_of(added.id)}
+    timed = {label for label, event in after.items() if event.start}
+    assert timed == {"thank-you"}  # the interview ends 15:00: a same-day thank-you at 16:00
+    for label, event in after.items():
+        assert event.sequence == (1 if label in timed else 0), label
+    feed, _ = render_feed(store, now=LATER, cache=False)
+    thanks = next(e for e in read_events(feed) if e["categories"] == ["thank-you"])
+    # 16:00 on Wed 25 Nov 2026 is 21:00 UTC in New York (EST) and 22:00 UTC in Chicago (CST).
+    assert thanks["start"] == dt.datetime(2026, 11, 25, 22, 0, tzinfo=dt.UTC)
+    assert thanks["sequence"] == 1
+
+
 def test_edit_that_drops_a_person_cancels_their_events(store: Store) -> None:
     """An interviewer taken out of the file has their thank-you and card cancelled."""
     people = (("Dana Lee", "dana.lee@northwind.example"), ("Omar Haddad", "omar@northwind.example"))

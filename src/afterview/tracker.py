@@ -474,8 +474,13 @@ def _reconcile(
     me: Me | None,
     doing: str,
     advice: str = "",
+    *,
+    rezoned: bool = False,
 ) -> Changes:
-    """Make the stored events of ``row`` match its plan and state; refuse a rule-4 break."""
+    """Make the stored events of ``row`` match its plan and state; refuse a rule-4 break.
+
+    ``rezoned`` says the interview's time zone changed, which moves every timed event.
+    """
     stamp = stamp_of(now)
     plan, policy = _plan_for(row, me)
     existing = {e.uid: e for e in store.events_of(row.id)}
@@ -494,7 +499,7 @@ def _reconcile(
         elif want.cancel_on is not None:
             if old.status == "planned":
                 cancelled.append(_cancel(old, want.cancel_on, stamp))
-        elif old.status == "cancelled" or old.data != data:
+        elif old.status == "cancelled" or old.data != data or (rezoned and old.start):
             changed.append(_event_row(row.id, want, data, old.sequence + 1, stamp, old.pinned))
     for old in existing.values():
         if old.uid in wants or old.status != "planned":
@@ -653,11 +658,14 @@ def edit(
                 f'id = "{row.id}" or remove the id line'
             )
         updated = _row_for(interview, row.id, row.created, row)
+        # A timed event keeps its local time in its data; in another zone it is another
+        # instant, so it changes even when its data does not.
+        rezoned = interview_of(row).timezone != interview.timezone
         store.update_interview(updated)
         if key_of(updated.candidate) != key_of(row.candidate):
             # Events leave that candidate's feed without a stamp of their own.
             store.set_meta("feed_changed", stamp_of(now))
-        return _reconcile(store, updated, now, me, "this edit")
+        return _reconcile(store, updated, now, me, "this edit", rezoned=rezoned)
 
 
 def remove(store: Store, interview_id: str, *, now: dt.datetime, me: Me | None = None) -> None:
