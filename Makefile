@@ -22,8 +22,8 @@ demo: $(STAMP)
 	@echo "Wrote demo.ics: import it into Google Calendar, Outlook or Apple Calendar."
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

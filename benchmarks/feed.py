@@ -316,8 +316,8 @@ def child_floor(db: str, out: str) -> dict[str, Any]:
                     end,
                     "CANCELLED" if followup.status == "cancelled" else "CONFIRMED",
                     followup.step,
-                    ics.description(followup),
-                    ics._link(followup),  # the same link the feed writes
+                    ics.description(followup, ics.mail_link(followup)),
+                    ics.event_link(followup, ics.mail_link(followup)),  # as the feed writes
                     trigger,
                 )
             )

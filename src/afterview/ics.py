@@ -103,9 +103,9 @@ def event_for(
     event.add("transp", "TRANSPARENT")
     event.add("status", "CANCELLED" if followup.status == "cancelled" else "CONFIRMED")
     event.add("categories", [followup.step])
-    mail = mailto(followup.draft) if followup.draft is not None else None
+    mail = mail_link(followup)
     event.add("description", description(followup, mail))
-    link = mail or _profile(followup)
+    link = event_link(followup, mail)
     if link:
         event.add("url", link)
     alarm = Alarm()
@@ -114,6 +114,16 @@ def event_for(
     alarm.add("trigger", trigger, parameters={"RELATED": "START"})
     event.add_component(alarm)
     return event
+
+
+def mail_link(followup: FollowUp) -> str | None:
+    """The ``mailto:`` link of the follow-up's draft, when it is an e-mail to an address."""
+    return mailto(followup.draft) if followup.draft is not None else None
+
+
+def event_link(followup: FollowUp, mail: str | None) -> str | None:
+    """The event's URL: the draft's ``mailto:`` link (``mail``), else a LinkedIn profile."""
+    return mail or _profile(followup)
 
 
 def _profile(followup: FollowUp) -> str | None:
@@ -140,7 +150,7 @@ def description(followup: FollowUp, mail: str | None = None) -> str:
         if draft.subject:
             header.append(f"Subject: {draft.subject}")
         parts.append("\n".join([*header, "", draft.body]).strip())
-        mail = mail or mailto(draft)
+        mail = mail or mail_link(followup)
         if mail:
             parts.append(f"Open it in your mail app: {mail}")
     profile = _profile(followup)
