@@ -11,6 +11,13 @@ and 304 for If-None-Match with the ETag each gave.
 
 - full response (200) of a 1,000-interview feed: afterview vs. the static file.
 - not modified (304): afterview vs. the static file. Target: >= 0.80 of the static rate.
+- full response rendered for every request, as the first request after each change is
+  (the same app told to keep no rendered feed in memory): shown, with no target.
+
+The server listens on ``web.listen``'s socket, as ``afterview serve`` does: TCP with
+Nagle's algorithm off. (On a socket that does not say TCP, asyncio leaves Nagle on, and
+the static file, written in 64 KB pieces, waits for the client's delayed ACK on every
+kept-alive request: about 40 ms, which once made this floor look twice as slow.)
 
 The client is wrk when it is installed (apt-get install wrk), else httpx.
 
@@ -27,7 +34,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +49,7 @@ from afterview.store import Store
 
 TARGET = 0.80
 STATIC_NAME = "afterview.ics"
+RENDERED = "/rendered"  # the same app, keeping no rendered feed in memory
 
 
 def _bench_feed() -> ModuleType:
@@ -72,13 +79,11 @@ def serve(db: str, static: str, port_file: str) -> None:
     app = Starlette(
         routes=[
             Mount("/static", app=StaticFiles(directory=static)),
+            Mount(RENDERED, app=web.make_app(db, now=lambda: RENDER_NOW, memory=0)),
             Mount("/", app=web.make_app(db, now=lambda: RENDER_NOW)),
         ]
     )
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
+    sock = web.listen("127.0.0.1", 0)  # the socket afterview serve listens on
     config = uvicorn.Config(
         app, log_level="warning", access_log=False, server_header=False, timeout_graceful_shutdown=5
     )
@@ -168,8 +173,10 @@ def main() -> int:
         process, base = start_server(db, static, folder)
         try:
             ours_url, static_url = f"{base}/feed/{token}.ics", f"{base}/static/{STATIC_NAME}"
+            rendered_url = f"{base}{RENDERED}/feed/{token}.ics"
             tags: dict[str, str] = {}
-            for name, url in (("afterview", ours_url), ("static", static_url)):
+            urls = (("afterview", ours_url), ("static", static_url), ("rendered", rendered_url))
+            for name, url in urls:
                 response = httpx.get(url, timeout=60)
                 if response.status_code != 200 or response.content != data:
                     raise SystemExit(f"{name}: {response.status_code}, not the feed's bytes")
@@ -180,7 +187,9 @@ def main() -> int:
             results: dict[str, list[float]] = {}
             for _ in range(args.rounds):
                 for kind, tag_of in (("200", None), ("304", tags)):
-                    for name, url in (("afterview", ours_url), ("static", static_url)):
+                    for name, url in urls:
+                        if name == "rendered" and kind == "304":
+                            continue  # the same memory answers a 304 in both apps
                         etag = None if tag_of is None else tag_of[name]
                         results.setdefault(f"{name} {kind}", []).append(
                             rate(url, etag, args.seconds)
@@ -198,15 +207,23 @@ def main() -> int:
     print("| figure | afterview | floor (static file, same server) | ratio | target |")
     print("|---|---|---|---|---|")
     ok = True
-    for kind, label in (("200", "full response (200)"), ("304", "not modified (304)")):
-        ours = statistics.median(results[f"afterview {kind}"])
-        floor = statistics.median(results[f"static {kind}"])
+    rows = (
+        ("afterview 200", "static 200", "full response (200)", True),
+        ("afterview 304", "static 304", "not modified (304)", True),
+        ("rendered 200", "static 200", "full response, rendered for each request", False),
+    )
+    for ours_key, floor_key, label, targeted in rows:
+        ours = statistics.median(results[ours_key])
+        floor = statistics.median(results[floor_key])
         ratio = ours / floor
-        ok &= ratio >= TARGET
-        verdict = "ok" if ratio >= TARGET else "UNDER TARGET"
+        if targeted:
+            ok &= ratio >= TARGET
+            verdict = f">= {TARGET:.2f} " + ("ok" if ratio >= TARGET else "UNDER TARGET")
+        else:
+            verdict = "(no target)"
         print(
             f"| feed server: {label} | {ours:.1f} req/s | {floor:.1f} req/s | {ratio:.3f} "
-            f"| >= {TARGET:.2f} {verdict} |"
+            f"| {verdict} |"
         )
     print(json.dumps({k: [round(v, 1) for v in vs] for k, vs in results.items()}))
     return 0 if ok else 1

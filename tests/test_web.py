@@ -533,6 +533,75 @@ def test_repeated_304_needs_no_render_until_someone_writes(
     assert len(renders) == count + 1
 
 
+def test_repeated_full_answer_comes_from_memory_until_someone_writes(
+    client: TestClient, tracked: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without conditional headers the same bytes come back from memory, until a write."""
+    url = f"/feed/{tracked.everyone}.ics"
+    client.get(url)
+    first = client.get(url)  # the first render filled the event cache: a write of its own
+    renders: list[int] = []
+    real = feed.render_feed
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        renders.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(feed, "render_feed", counted)
+    for _ in range(3):
+        again = client.get(url)
+        assert again.status_code == 200 and again.content == first.content
+        assert again.headers["etag"] == first.headers["etag"]
+        assert again.headers["content-type"] == "text/calendar; charset=utf-8"
+    head = client.head(url)
+    assert head.headers["content-length"] == str(len(first.content)) and head.content == b""
+    assert renders == []
+    with Store(tracked.path) as store:
+        tracker.set_status(store, tracked.northwind, "replied", on=dt.date(2026, 12, 1), now=LATER)
+    changed = client.get(url)
+    assert changed.status_code == 200 and changed.content != first.content
+    assert renders == [1]
+
+
+def test_feeds_beyond_the_memory_budget_are_rendered_each_time(
+    tracked: Tracker, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A feed bigger than the budget is not kept; a 304 still needs no render."""
+    client = TestClient(web.make_app(tracked.path, now=clock, memory=100))  # below any feed
+    url = f"/feed/{tracked.everyone}.ics"
+    client.get(url)
+    first = client.get(url)
+    renders: list[int] = []
+    real = feed.render_feed
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        renders.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(feed, "render_feed", counted)
+    assert client.get(url).content == first.content
+    assert client.get(url).content == first.content
+    assert renders == [1, 1]
+    assert client.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+    assert renders == [1, 1]
+
+
+def test_memory_keeps_the_feeds_asked_for_most_recently() -> None:
+    """The budget drops the bytes of the least recently asked feed first, never its ETag."""
+    info = feed.FeedInfo(etag="e", last_modified=None, events=1, size=40)
+    key = (1, dt.date(2026, 12, 1))
+    known = {
+        "old": web._Answer(key, info, b"a" * 40),
+        "mid": web._Answer(key, info, b"b" * 40),
+        "new": web._Answer(key, info, b"c" * 40),
+    }
+    web._keep_within(known, 100)
+    assert [known[t].data is not None for t in ("old", "mid", "new")] == [False, True, True]
+    assert known["old"].info == info
+    web._keep_within(known, 39)
+    assert all(answer.data is None for answer in known.values())
+
+
 def test_rotated_token_is_404_even_after_a_remembered_304(
     client: TestClient, tracked: Tracker
 ) -> None:
@@ -543,3 +612,19 @@ def test_rotated_token_is_404_even_after_a_remembered_304(
     with Store(tracked.path) as store:
         tracker.feed_token(store, now=LATER, rotate=True)
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 404
+
+
+def test_the_listening_socket_turns_nagle_off_for_every_connection() -> None:
+    """asyncio sets TCP_NODELAY only on sockets that say TCP; a response written in pieces
+    would otherwise wait for the client's delayed ACK on a kept-alive connection."""
+    import socket as sockets
+
+    server = web.listen("127.0.0.1", 0)
+    try:
+        client = sockets.create_connection(server.getsockname()[:2], timeout=TIMEOUT)
+        accepted, _ = server.accept()
+        with client, accepted:
+            assert accepted.proto == sockets.IPPROTO_TCP
+            assert accepted.getsockopt(sockets.IPPROTO_TCP, sockets.TCP_NODELAY) != 0
+    finally:
+        server.close()

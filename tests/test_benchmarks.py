@@ -1,0 +1,50 @@
+"""The benchmarks still run: each one, made small, prints its table without a traceback.
+
+``make bench`` measures at full size; these runs only prove that the code behind each
+figure works, so a change to afterview cannot leave a benchmark broken until the next
+time somebody measures. At these sizes the ratios mean nothing and are not checked.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+@pytest.mark.parametrize(
+    ("script", "arguments", "rows"),
+    [
+        ("coldstart.py", ["--runs", "1"], ["| plan sample.toml |", "| --help |"]),
+        (
+            "feed.py",
+            ["--interviews", "30", "--runs", "1", "--changes", "1"],
+            ["| bulk: full render,", "| incremental: render after one status change", "bd(D, n)"],
+        ),
+        (
+            "server.py",
+            ["--interviews", "10", "--seconds", "1", "--rounds", "1"],
+            [
+                "| feed server: full response (200) |",
+                "| feed server: not modified (304) |",
+                "| feed server: full response, rendered for each request |",
+            ],
+        ),
+    ],
+    ids=["coldstart", "feed", "server"],
+)
+def test_benchmark_runs_and_reports(script: str, arguments: list[str], rows: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *arguments],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode in (0, 1), done.stderr  # 1: a target missed, at this toy size
+    for row in rows:
+        assert row in done.stdout, done.stdout
