@@ -498,14 +498,8 @@ def test_real_server_serves_the_feed_on_loopback(tracked: Tracker) -> None:
     assert tracked.everyone not in err  # no access log of secret addresses
 
 
-def test_repeated_304_needs_no_render_until_someone_writes(
-    client: TestClient, tracked: Tracker, clock: Clock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A 304 is answered from memory while the data and the day stay the same."""
-    url = f"/feed/{tracked.everyone}.ics"
-    first = client.get(url)
-    etag = first.headers["etag"]
-    client.get(url, headers={"If-None-Match": etag})  # settles the server's cache writes
+def count_renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, a 1 in the returned list for every render of a feed."""
     renders: list[int] = []
     real = feed.render_feed
 
@@ -514,6 +508,18 @@ def test_repeated_304_needs_no_render_until_someone_writes(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(feed, "render_feed", counted)
+    return renders
+
+
+def test_repeated_304_needs_no_render_until_someone_writes(
+    client: TestClient, tracked: Tracker, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 304 is answered from memory while the data and the day stay the same."""
+    url = f"/feed/{tracked.everyone}.ics"
+    first = client.get(url)
+    etag = first.headers["etag"]
+    client.get(url, headers={"If-None-Match": etag})  # settles the server's cache writes
+    renders = count_renders(monkeypatch)
     for _ in range(5):
         answer = client.get(url, headers={"If-None-Match": etag})
         assert answer.status_code == 304 and answer.headers["etag"] == etag
@@ -540,14 +546,7 @@ def test_repeated_full_answer_comes_from_memory_until_someone_writes(
     url = f"/feed/{tracked.everyone}.ics"
     client.get(url)
     first = client.get(url)  # the first render filled the event cache: a write of its own
-    renders: list[int] = []
-    real = feed.render_feed
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        renders.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(feed, "render_feed", counted)
+    renders = count_renders(monkeypatch)
     for _ in range(3):
         again = client.get(url)
         assert again.status_code == 200 and again.content == first.content
@@ -571,14 +570,7 @@ def test_feeds_beyond_the_memory_budget_are_rendered_each_time(
     url = f"/feed/{tracked.everyone}.ics"
     client.get(url)
     first = client.get(url)
-    renders: list[int] = []
-    real = feed.render_feed
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        renders.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(feed, "render_feed", counted)
+    renders = count_renders(monkeypatch)
     assert client.get(url).content == first.content
     assert client.get(url).content == first.content
     assert renders == [1, 1]
