@@ -456,6 +456,42 @@ def test_export_then_import_twice_does_not_duplicate(store: Store, tmp_path: Pat
     assert tracker.import_json(store, text, now=LATER).added == ()
 
 
+def test_import_reads_older_exports_and_later_rounds_that_come_first(
+    store: Store, tmp_path: Path
+) -> None:
+    """An export with its keys sorted (version last), rounds in any order, imports the same."""
+    first = tracker.add(store, interview(candidate="Alex Kim"), now=NOW)
+    second = tracker.add(
+        store,
+        interview(start="2026-12-03T10:00:00", candidate="Alex Kim"),
+        round_of=first.id,
+        on=D(2026, 12, 1),
+        now=LATER,
+    )
+    data = tracker.export_json(store)
+    assert [item["id"] for item in data["interviews"]] == [first.id, second.id]
+    data["interviews"].reverse()  # the later round first: it waits for its earlier one
+    older = json.dumps(data, indent=2, sort_keys=True)
+    assert older.rstrip().endswith('"version": 1\n}')
+    with Store(tmp_path / "copy.db") as copy:
+        done = tracker.import_json(copy, older, now=LATER)
+        assert sorted(done.added) == sorted([first.id, second.id])
+        assert copy.get_interview(second.id) == store.get_interview(second.id)
+        assert tracker.export_text(copy) == tracker.export_text(store)
+
+
+def test_import_names_a_newer_version_before_its_damaged_entries(store: Store) -> None:
+    """A file of a later version, version key last, is refused for its version, adding nothing."""
+    newer = {
+        "format": "afterview-tracker",
+        "interviews": [{"id": "x", "shape": "of version 2"}],
+        "version": 2,
+    }
+    with pytest.raises(TrackerError, match="export version 2, this afterview reads version 1"):
+        tracker.import_json(store, json.dumps(newer, sort_keys=True), now=LATER)
+    assert store.interview_ids() == set()
+
+
 def test_feed_tokens_travel_only_when_asked(store: Store, tmp_path: Path) -> None:
     """Tokens stay out of an export unless included, and an import never replaces one in use."""
     tracker.add(store, interview(candidate="Alex Kim"), now=NOW)

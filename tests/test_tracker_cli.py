@@ -196,3 +196,63 @@ def test_next_keeps_showing_a_missed_action_until_it_is_done(run_cli: RunCli, db
         ok(run_cli("done", interview_id, "thank-you"))
         actions = json.loads(ok(run_cli("next", "--json")))["actions"]
         assert not [a for a in actions if a["step"] == "thank-you"]
+
+
+@freeze_time("2026-11-20 12:00:00")
+def test_a_reader_that_stops_early_ends_the_command_quietly(
+    run_cli: RunCli, db: Path, tmp_path: Path
+) -> None:
+    """`afterview export | head` exits 141, as a shell reports SIGPIPE, without an error."""
+    import os
+    import subprocess
+    import sys
+
+    # Well over a pipe's 64 KB, so the writer is still writing when the reader leaves.
+    text = THANKSGIVING.read_text(encoding="utf-8")
+    for number in range(16):
+        copy = tmp_path / f"interview-{number}.toml"
+        copy.write_text(text.replace("Northwind Traders", f"Northwind {number}"), "utf-8")
+        add(run_cli, copy)
+    env = {**os.environ, "AFTERVIEW_DB": str(db), "AFTERVIEW_CONFIG": str(tmp_path / "c.toml")}
+    for command in (["export"], ["feed"]):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "afterview", *command],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline()  # the first line, then the reader goes away
+        process.stdout.close()
+        error = process.stderr.read().decode()
+        process.stderr.close()
+        assert process.wait(timeout=60) == 141, error
+        assert error == "", error
+
+
+@freeze_time("2026-11-20 12:00:00")
+def test_import_reads_a_byte_order_mark_and_names_a_broken_file(
+    run_cli: RunCli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export saved with a BOM imports; a cut one says where it breaks and adds nothing."""
+    add(run_cli, THANKSGIVING)
+    add(run_cli, CHRISTMAS)
+    backup = tmp_path / "backup.json"
+    ok(run_cli("export", "-o", backup))
+    text = backup.read_text(encoding="utf-8")
+    monkeypatch.setenv("AFTERVIEW_DB", str(tmp_path / "other.sqlite"))
+    with_bom = tmp_path / "bom.json"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert "Imported 2" in ok(run_cli("import", with_bom))
+    monkeypatch.setenv("AFTERVIEW_DB", str(tmp_path / "third.sqlite"))
+    cut = tmp_path / "cut.json"
+    cut.write_text(text[: len(text) * 3 // 4], encoding="utf-8")
+    refused = run_cli("import", cut)
+    assert refused.exit_code == 10
+    assert "not JSON" in refused.stderr and " line " in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert json.loads(ok(run_cli("list", "--json"))) == []  # the first interview was rolled back
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(b'{"format": "\xff\xfe"}')
+    refused = run_cli("import", binary)
+    assert refused.exit_code == 3 and "not UTF-8 text" in refused.stderr

@@ -6,13 +6,14 @@ imported inside the commands that need them, so ``afterview --help`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gc
 import os
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Iterator
+from typing import IO, TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -31,6 +32,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_INTERNAL = 1
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # as a shell reports a command that SIGPIPE stopped
 
 
 def reports_errors(command: F) -> F:
@@ -46,6 +48,10 @@ def reports_errors(command: F) -> F:
         except KeyboardInterrupt:
             click.echo("afterview: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # Whoever read standard output stopped (afterview feed | head): stop quietly.
+            _drop_stdout()
+            sys.exit(EXIT_BROKEN_PIPE)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as error:  # a bug: still one line, never a traceback
@@ -59,6 +65,17 @@ def reports_errors(command: F) -> F:
             sys.exit(EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device, so exiting does not flush into the
+    closed pipe again (Python would print a second error)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout (tests)
+        pass
 
 
 def one_line(message: str) -> str:
@@ -1142,17 +1159,32 @@ def export(output: str | None, db: str | None) -> None:
     """
     from . import tracker
 
-    with _store(db) as store:
-        text = tracker.export_text(store)
     if output is None or output == "-":
-        click.echo(text, nl=not text.endswith("\n"))
+        with _store(db) as store, _utf8(sys.stdout.buffer) as out:
+            tracker.write_export(store, out)
+        sys.stdout.flush()
         return
     from pathlib import Path
 
-    from .files import write_atomic
+    from .files import atomic_writer
 
-    write_atomic(Path(output), text.encode("utf-8"))
+    # One interview at a time: an export of thousands is never held whole.
+    with _store(db) as store, atomic_writer(Path(output)) as raw, _utf8(raw) as out:
+        tracker.write_export(store, out)
     click.echo(f"Exported to {output}")
+
+
+@contextlib.contextmanager
+def _utf8(raw: IO[bytes]) -> Iterator[TextIO]:
+    """``raw`` as UTF-8 text for the block, flushed after it and left open."""
+    import io
+
+    text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+    try:
+        yield text
+        text.flush()
+    finally:
+        text.detach()
 
 
 @main.command("import")
@@ -1168,22 +1200,44 @@ def import_command(file: Path, db: str | None) -> None:
     """
     from . import tracker
 
-    text = _read_export(file)
-    with _store(db) as store:
-        imported = tracker.import_json(store, text, now=_now(), where=str(file))
+    # Read one interview at a time: an export of thousands is never held whole.
+    with _open_export(file) as source, _store(db) as store:
+        imported = tracker.import_file(store, source, now=_now(), where=str(file))
     click.echo(f"Imported {len(imported.added)}, skipped {len(imported.skipped)} already tracked.")
 
 
-def _read_export(file: Path) -> str:
-    """An export file's text; exports of many interviews are larger than an interview file."""
+@contextlib.contextmanager
+def _open_export(file: Path) -> Iterator[_ExportFile]:
+    """An export file, open as text (a byte order mark is allowed)."""
     try:
-        return file.read_text(encoding="utf-8")
+        source = file.open(encoding="utf-8-sig")
     except FileNotFoundError:
         raise FileProblem(f"{file} does not exist: check the path") from None
     except IsADirectoryError:
         raise FileProblem(f"{file} is a folder: give an export file (.json)") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise FileProblem(f"cannot read {file}: {error}") from None
+    except OSError as error:
+        raise FileProblem(f"cannot read {file}: {error.strerror or error}") from None
+    with source:
+        yield _ExportFile(source, file)
+
+
+class _ExportFile:
+    """An open export file whose reading errors are one line that names it."""
+
+    def __init__(self, source: TextIO, path: Path) -> None:
+        self._source = source
+        self._path = path
+
+    def read(self, size: int, /) -> str:
+        try:
+            return self._source.read(size)
+        except UnicodeDecodeError as error:
+            raise FileProblem(
+                f"{self._path} is not UTF-8 text ({error.reason}): give a file from "
+                "afterview export"
+            ) from None
+        except OSError as error:
+            raise FileProblem(f"cannot read {self._path}: {error.strerror or error}") from None
 
 
 @main.command()

@@ -23,18 +23,20 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hmac
+import io
 import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from . import cadence
 from .businessdays import open_calendar
 from .errors import AfterviewError, PolicyError, TrackerError
 from .ics import uid_for
 from .interviewfile import dumps_interview, parse_interview
+from .jsonstream import JSONStreamError, ObjectReader, TextSource
 from .model import Draft, FollowUp, Interview, Interviewer, Me, Plan, long_date, short_date
 from .planner import get_policy, make_plan
 from .policies import BUILT_IN, Policy
@@ -1047,41 +1049,60 @@ def scope_of_token(store: Store, token: str) -> FeedScope | None:
 
 
 def export_json(store: Store, *, include_tokens: bool = False) -> dict[str, Any]:
-    """Everything tracked, as JSON-ready data for a backup or a move to another machine."""
+    """Everything tracked, as JSON-ready data (``write_export`` streams the same to a file)."""
+    loaded: dict[str, Any] = json.loads(export_text(store, include_tokens=include_tokens))
+    return loaded
+
+
+def write_export(store: Store, out: TextIO, *, include_tokens: bool = False) -> None:
+    """Write everything tracked to ``out`` as JSON, for a backup or a move to another machine.
+
+    One interview at a time, in one read snapshot, so memory stays flat however many
+    there are. The header (format, version, tokens) comes first, so an import knows
+    what it reads before the first interview.
+    """
     with store.read():
-        rows = store.interviews()
-        interviews = [
-            {
-                "id": row.id,
-                "toml": row.toml,
-                "created": row.created,
-                "round_of": row.round_of,
-                "outcome": row.outcome,
-                "outcome_on": _iso(row.outcome_on),
-                "decision": row.decision,
-                "decision_on": _iso(row.decision_on),
-                "timeline": row.timeline,
-                "events": [_event_json(e) for e in store.events_of(row.id)],
-            }
-            for row in rows
-        ]
-        data: dict[str, Any] = {
-            "format": EXPORT_FORMAT,
-            "version": EXPORT_VERSION,
-            "interviews": interviews,
-        }
+        out.write(f'{{\n  "format": {json.dumps(EXPORT_FORMAT)},\n  "version": {EXPORT_VERSION},\n')
         if include_tokens:
-            data["tokens"] = [
+            tokens = [
                 {"candidate": scope, "token": token}
                 for scope, token in sorted(store.tokens(), key=lambda pair: pair[0] or "")
             ]
-    return data
+            out.write(f'  "tokens": {_indented(tokens)},\n')
+        out.write('  "interviews": [')
+        separator = "\n    "
+        for row in store.interviews():
+            out.write(separator + _indented(_interview_json(store, row), "    "))
+            separator = ",\n    "
+        out.write("]\n}\n" if separator == "\n    " else "\n  ]\n}\n")
+
+
+def _indented(value: Any, prefix: str = "  ") -> str:
+    """``value`` as JSON indented by two spaces a level, nested under ``prefix``."""
+    text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    return text.replace("\n", "\n" + prefix)
+
+
+def _interview_json(store: Store, row: InterviewRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "toml": row.toml,
+        "created": row.created,
+        "round_of": row.round_of,
+        "outcome": row.outcome,
+        "outcome_on": _iso(row.outcome_on),
+        "decision": row.decision,
+        "decision_on": _iso(row.decision_on),
+        "timeline": row.timeline,
+        "events": [_event_json(e) for e in store.events_of(row.id)],
+    }
 
 
 def export_text(store: Store, *, include_tokens: bool = False) -> str:
-    """The export as JSON text (stable key order)."""
-    data = export_json(store, include_tokens=include_tokens)
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """The export as JSON text."""
+    out = io.StringIO()
+    write_export(store, out, include_tokens=include_tokens)
+    return out.getvalue()
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -1111,27 +1132,75 @@ def _event_json(event: EventRow) -> dict[str, Any]:
 def import_json(
     store: Store, source: str | dict[str, Any], *, now: dt.datetime, where: str = "import"
 ) -> Imported:
-    """Add the interviews of an export; ids already tracked are left alone (idempotent)."""
-    data = _load_export(source, where)
-    parsed = [_parse_exported(item, index, where) for index, item in enumerate(data["interviews"])]
-    order = _dependency_order(parsed)
+    """Add the interviews of an export (its text, or its data); see ``import_file``."""
+    text = source if isinstance(source, str) else json.dumps(source)
+    return import_file(store, io.StringIO(text), now=now, where=where)
+
+
+def import_file(
+    store: Store, source: TextSource, *, now: dt.datetime, where: str = "import"
+) -> Imported:
+    """Add the interviews of an export; ids already tracked are left alone (idempotent).
+
+    The file is read one interview at a time (``jsonstream``), all in one transaction:
+    a damaged file adds nothing. A later round comes after the round it follows, or
+    waits in memory until the end of the file when it comes first.
+    """
+    reader = ObjectReader(source)
+    header: dict[str, Any] = {}
+    damaged: TrackerError | None = None  # the first damaged entry, reported after the header
     added: list[str] = []
     skipped: list[str] = []
-    with store.write():
-        known = store.interview_ids()
-        for row, events in order:
-            if row.id in known:
-                skipped.append(row.id)
-                continue
-            if row.round_of is not None and row.round_of not in known:
-                row = replace(row, round_of=None)
-            store.insert_interview(row)
-            store.put_events(events)
-            known.add(row.id)
-            added.append(row.id)
-        for scope, token in _exported_tokens(data, where):
-            if not store.has_token(scope):  # a token in use here wins: its links are out there
-                store.set_token(scope, token, stamp_of(now))
+    waiting: list[tuple[InterviewRow, list[EventRow]]] = []
+    try:
+        with store.write():
+            known = store.interview_ids()
+
+            def insert(row: InterviewRow, events: list[EventRow]) -> None:
+                if row.id in known:
+                    skipped.append(row.id)
+                    return
+                if row.round_of is not None and row.round_of not in known:
+                    row = replace(row, round_of=None)
+                store.insert_interview(row)
+                store.put_events(events)
+                known.add(row.id)
+                added.append(row.id)
+
+            for name in reader.names():
+                if name != "interviews" or not reader.at_array():
+                    header[name] = reader.value()
+                    continue
+                header[name] = []
+                for index, item in enumerate(reader.items()):
+                    if damaged is not None:
+                        continue  # read on only to learn the header
+                    try:
+                        _check_header(header, where, complete=False)
+                        row, events = _parse_exported(item, index, where)
+                    except TrackerError as error:
+                        damaged = error
+                        continue
+                    if row.round_of is None or row.round_of in known:
+                        insert(row, events)
+                    else:
+                        waiting.append((row, events))
+            _check_header(header, where, complete=True)
+            if damaged is not None:
+                raise damaged
+            for row, events in _dependency_order(waiting):
+                insert(row, events)
+            for scope, token in _exported_tokens(header, where):
+                if not store.has_token(scope):  # a token in use here wins: its links are out there
+                    store.set_token(scope, token, stamp_of(now))
+    except JSONStreamError as error:
+        raise TrackerError(
+            f"{where}: not JSON ({error}): give a file from afterview export"
+        ) from None
+    except UnicodeDecodeError as error:
+        raise TrackerError(
+            f"{where}: not UTF-8 text ({error.reason}): give a file from afterview export"
+        ) from None
     return Imported(added=tuple(added), skipped=tuple(skipped))
 
 
@@ -1147,26 +1216,21 @@ def _exported_tokens(data: dict[str, Any], where: str) -> list[tuple[str | None,
     return found
 
 
-def _load_export(source: str | dict[str, Any], where: str) -> dict[str, Any]:
-    if isinstance(source, str):
-        try:
-            loaded = json.loads(source)
-        except json.JSONDecodeError as error:
-            raise TrackerError(
-                f"{where}: not JSON ({error}): give a file from afterview export"
-            ) from None
-    else:
-        loaded = source
-    if not isinstance(loaded, dict) or loaded.get("format") != EXPORT_FORMAT:
+def _check_header(header: dict[str, Any], where: str, *, complete: bool) -> None:
+    """Refuse what is not an afterview export of this version, as soon as that is known.
+
+    While the header is incomplete (``complete`` False), only what it already says is
+    checked: an export written before the header came first has its version last.
+    """
+    if ("format" in header or complete) and header.get("format") != EXPORT_FORMAT:
         raise TrackerError(f"{where}: not an afterview export: give a file from afterview export")
-    if loaded.get("version") != EXPORT_VERSION:
+    if ("version" in header or complete) and header.get("version") != EXPORT_VERSION:
         raise TrackerError(
-            f"{where}: export version {loaded.get('version')!r}, this afterview reads "
+            f"{where}: export version {header.get('version')!r}, this afterview reads "
             f"version {EXPORT_VERSION}: upgrade afterview"
         )
-    if not isinstance(loaded.get("interviews"), list):
+    if complete and not isinstance(header.get("interviews"), list):
         raise TrackerError(f"{where}: 'interviews' must be a list")
-    return loaded
 
 
 def _parse_exported(item: Any, index: int, where: str) -> tuple[InterviewRow, list[EventRow]]:
@@ -1267,6 +1331,7 @@ __all__ = [
     "export_json",
     "export_text",
     "feed_token",
+    "import_file",
     "import_json",
     "interview_text",
     "list_interviews",
@@ -1278,4 +1343,5 @@ __all__ = [
     "set_status",
     "skip",
     "undo",
+    "write_export",
 ]
