@@ -432,8 +432,8 @@ def test_edit_that_drops_a_person_cancels_their_events(store: Store) -> None:
         tracker.edit(store, added.id, 'id = "other"\n' + interview(), now=LATER)
 
 
-def test_export_then_import_twice_does_not_duplicate(store: Store, tmp_path: Path) -> None:
-    """An export imported twice into a new tracker holds each interview once, as it was."""
+def two_rounds(store: Store) -> tuple[tracker.Added, tracker.Added]:
+    """Alex Kim's first round at Northwind and the second round that follows it."""
     first = tracker.add(store, interview(candidate="Alex Kim"), now=NOW)
     second = tracker.add(
         store,
@@ -442,6 +442,12 @@ def test_export_then_import_twice_does_not_duplicate(store: Store, tmp_path: Pat
         on=D(2026, 12, 1),
         now=LATER,
     )
+    return first, second
+
+
+def test_export_then_import_twice_does_not_duplicate(store: Store, tmp_path: Path) -> None:
+    """An export imported twice into a new tracker holds each interview once, as it was."""
+    first, second = two_rounds(store)
     tracker.move(store, second.id, "check-in-1", D(2026, 12, 10), now=LATER)
     tracker.done(store, second.id, "thank-you")
     text = tracker.export_text(store)
@@ -460,14 +466,7 @@ def test_import_reads_older_exports_and_later_rounds_that_come_first(
     store: Store, tmp_path: Path
 ) -> None:
     """An export with its keys sorted (version last), rounds in any order, imports the same."""
-    first = tracker.add(store, interview(candidate="Alex Kim"), now=NOW)
-    second = tracker.add(
-        store,
-        interview(start="2026-12-03T10:00:00", candidate="Alex Kim"),
-        round_of=first.id,
-        on=D(2026, 12, 1),
-        now=LATER,
-    )
+    first, second = two_rounds(store)
     data = tracker.export_json(store)
     assert [item["id"] for item in data["interviews"]] == [first.id, second.id]
     data["interviews"].reverse()  # the later round first: it waits for its earlier one

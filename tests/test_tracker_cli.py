@@ -103,15 +103,21 @@ def test_done_skip_and_move(run_cli: RunCli, db: Path) -> None:
     assert moved[0]["date"] == "2026-12-01" and moved[0]["moved"]
 
 
+def backed_up(run_cli: RunCli, tmp_path: Path) -> Path:
+    """Track the Thanksgiving and Christmas samples and export them; the backup's path."""
+    add(run_cli, THANKSGIVING)
+    add(run_cli, CHRISTMAS)
+    backup = tmp_path / "backup.json"
+    ok(run_cli("export", "-o", backup))
+    return backup
+
+
 @freeze_time("2026-11-20 12:00:00")
 def test_export_import_round_trip_does_not_duplicate(
     run_cli: RunCli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An export imported into a new database, twice, gives the same interviews once."""
-    add(run_cli, THANKSGIVING)
-    add(run_cli, CHRISTMAS)
-    backup = tmp_path / "backup.json"
-    ok(run_cli("export", "-o", backup))
+    backup = backed_up(run_cli, tmp_path)
     monkeypatch.setenv("AFTERVIEW_DB", str(tmp_path / "other.sqlite"))
     assert "Imported 2" in ok(run_cli("import", backup))
     assert "Imported 0, skipped 2" in ok(run_cli("import", backup))
@@ -235,10 +241,7 @@ def test_import_reads_a_byte_order_mark_and_names_a_broken_file(
     run_cli: RunCli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An export saved with a BOM imports; a cut one says where it breaks and adds nothing."""
-    add(run_cli, THANKSGIVING)
-    add(run_cli, CHRISTMAS)
-    backup = tmp_path / "backup.json"
-    ok(run_cli("export", "-o", backup))
+    backup = backed_up(run_cli, tmp_path)
     text = backup.read_text(encoding="utf-8")
     monkeypatch.setenv("AFTERVIEW_DB", str(tmp_path / "other.sqlite"))
     with_bom = tmp_path / "bom.json"
