@@ -501,7 +501,7 @@ def _reconcile(
         elif want.cancel_on is not None:
             if old.status == "planned":
                 cancelled.append(_cancel(old, want.cancel_on, stamp))
-        elif old.status == "cancelled" or old.data != data or (rezoned and old.start):
+        elif old.status == "cancelled" or old.data != data or (rezoned and old.start is not None):
             changed.append(_event_row(row.id, want, data, old.sequence + 1, stamp, old.pinned))
     for old in existing.values():
         if old.uid in wants or old.status != "planned":

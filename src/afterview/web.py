@@ -16,6 +16,7 @@ import html
 import ipaddress
 import re
 import socket
+import threading
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -239,6 +240,7 @@ def make_app(
     # a conditional one with its 304 and the others with the same bytes (kept while
     # they fit ``memory``, the feeds asked for most recently first).
     known: dict[str, _Answer] = {}
+    remembering = threading.Lock()  # requests run on several threads at once
 
     def feed_file(request: Request) -> Response:
         token = request.path_params["token"]
@@ -251,13 +253,16 @@ def make_app(
             if _unchanged(request, _etag(info), info.last_modified):
                 return Response(status_code=304, headers=_feed_headers(info))
             if seen.data is not None:
-                known[token] = known.pop(token)  # now the most recently asked for
+                with remembering:  # now the most recently asked for
+                    if known.get(token) is seen:
+                        known[token] = known.pop(token)
                 return _feed_response(request, seen.data, info)
         try:
             with Store(db_path) as store:
                 scope = scope_of_token(store, token)
                 if scope is None:
-                    known.pop(token, None)
+                    with remembering:
+                        known.pop(token, None)
                     return _not_found()
                 data, info = feed.render_feed(
                     store, now=moment, candidate=scope.candidate, reminder=reminder
@@ -265,9 +270,10 @@ def make_app(
         except AfterviewError as error:
             return problem(error)
         if key is not None:
-            known.pop(token, None)
-            known[token] = _Answer(key, info, data)
-            _keep_within(known, memory)
+            with remembering:
+                known.pop(token, None)
+                known[token] = _Answer(key, info, data)
+                _keep_within(known, memory)
         return _feed_response(request, data, info)
 
     def page(request: Request) -> Response:
