@@ -51,11 +51,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from afterview import businessdays, feed, ics, tracker
+from afterview.core import businessdays
+from afterview.core.planner import make_plan
 from afterview.errors import AfterviewError
-from afterview.interviewfile import parse_interview
-from afterview.planner import make_plan
-from afterview.store import Store
+from afterview.formats import ics
+from afterview.formats.interviewfile import parse_interview
+from afterview.publish import feed
+from afterview.tracker import commands as tracker
+from afterview.tracker.store import Store
 
 RENDER_NOW = dt.datetime(2027, 3, 1, 7, 0, tzinfo=dt.UTC)
 FIRST_DAY = dt.date(2026, 1, 5)

@@ -44,8 +44,9 @@ from types import ModuleType
 
 import httpx
 
-from afterview import feed, tracker
-from afterview.store import Store
+from afterview.publish import feed
+from afterview.tracker import commands as tracker
+from afterview.tracker.store import Store
 
 TARGET = 0.80
 STATIC_NAME = "afterview.ics"
@@ -74,7 +75,7 @@ def serve(db: str, static: str, port_file: str) -> None:
     from starlette.routing import Mount
     from starlette.staticfiles import StaticFiles
 
-    from afterview import web
+    from afterview.publish import web
 
     app = Starlette(
         routes=[

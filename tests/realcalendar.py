@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from afterview.businessdays import BusinessCalendar, open_calendar
+from afterview.core.businessdays import BusinessCalendar, open_calendar
 
 
 def day(text: str) -> dt.date:

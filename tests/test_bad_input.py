@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from afterview.cli import main
+from afterview.cli.app import main
 
 GOOD = """\
 company = "Acme"
@@ -462,7 +462,7 @@ def test_a_failed_rename_keeps_the_old_calendar_and_no_temp_file(
     def refuse(source: object, target: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("afterview.files.os.replace", refuse)
+    monkeypatch.setattr("afterview.formats.files.os.replace", refuse)
     result = run("plan", "interview.toml", "-o", "out.ics")
     assert_one_line(result, 8, ("cannot write out.ics: No space left on device",))
     assert (isolated / "out.ics").read_bytes() == OLD_CALENDAR
@@ -479,7 +479,7 @@ def test_a_folder_that_refuses_the_temp_file_is_an_output_error(
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("afterview.files.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("afterview.formats.files.tempfile.mkstemp", refuse)
     result = run("plan", "interview.toml", "-o", "out.ics")
     assert_one_line(result, 8, ("cannot write out.ics: Permission denied", "-o"))
     assert (isolated / "out.ics").read_bytes() == OLD_CALENDAR
@@ -517,7 +517,7 @@ def test_internal_errors_are_one_line_too(isolated: Path, monkeypatch: pytest.Mo
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("afterview.planner.make_plan", broken)
+    monkeypatch.setattr("afterview.core.planner.make_plan", broken)
     result = run("plan", "interview.toml", "-o", "out.ics")
     assert_one_line(result, 1, ("internal error (RuntimeError: boom)", "AFTERVIEW_DEBUG=1"))
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from afterview import businessdays
-from afterview.businessdays import BusinessCalendar, open_calendar
+from afterview.core import businessdays
+from afterview.core.businessdays import BusinessCalendar, open_calendar
 from afterview.errors import PlaceError
 from realcalendar import day, place
 

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from afterview.drafts import LINKEDIN_LIMIT, PLACEHOLDER, draft_for, mailto
+from afterview.core.drafts import LINKEDIN_LIMIT, PLACEHOLDER, draft_for, mailto
 from afterview.model import STEP_NAMES, Decision, Draft, Interview, Interviewer, Me
 
 PRIYA = Interviewer(

@@ -13,8 +13,9 @@ import pytest
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
-from afterview import feed, tracker
-from afterview.store import Store
+from afterview.publish import feed
+from afterview.tracker import commands as tracker
+from afterview.tracker.store import Store
 
 NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
 LATER = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.UTC)
@@ -205,8 +206,8 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 def test_zone_interview_serializes_like_the_interview_file(store: Store) -> None:
     """Every stored event of every sample serializes the same with only the interview's zone."""
-    from afterview import ics
-    from afterview.tracker import decode_followup, interview_of, parse_stamp, timeline_key
+    from afterview.formats import ics
+    from afterview.tracker.commands import decode_followup, interview_of, parse_stamp, timeline_key
 
     for sample in sorted(SAMPLES.glob("*.toml")):
         added = tracker.add(store, sample.read_text(), now=NOW)

@@ -832,7 +832,7 @@ def test_fast_uuid5_matches_the_standard_library(name: str) -> None:
     """The UID hash built on CPython's own SHA-1 equals uuid.uuid5 for the same name."""
     import uuid
 
-    from afterview.ics import UID_NAMESPACE, _uuid5
+    from afterview.formats.ics import UID_NAMESPACE, _uuid5
 
     assert _uuid5(name) == uuid.uuid5(UID_NAMESPACE, name)
 
@@ -841,9 +841,9 @@ def test_check_in_uid_survives_a_change_of_contact() -> None:
     """Changing who the contact is keeps the check-ins' UIDs; per-person events differ."""
     import datetime as dt
 
-    from afterview.ics import uid_for
+    from afterview.core.planner import make_plan
+    from afterview.formats.ics import uid_for
     from afterview.model import Interview, Interviewer
-    from afterview.planner import make_plan
 
     dana, omar = Interviewer("Dana Lee"), Interviewer("Omar Haddad")
     base = Interview(

@@ -10,7 +10,7 @@ import pytest
 from click.testing import Result
 from freezegun import freeze_time
 
-from afterview.interviewfile import read_interview
+from afterview.formats.interviewfile import read_interview
 
 RunCli = Callable[..., Result]  # the conftest fixture's type
 INVITES = Path(__file__).parent / "invites"

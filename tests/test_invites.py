@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from afterview.errors import FileProblem, InviteError, PlaceError
-from afterview.files import is_invitation
-from afterview.ics import read_invitation
-from afterview.interviewfile import dumps_interview, parse_interview, read_interview
-from afterview.invite import (
+from afterview.formats.files import is_invitation
+from afterview.formats.ics import read_invitation
+from afterview.formats.interviewfile import dumps_interview, parse_interview, read_interview
+from afterview.invite.interview import (
     Invitation,
     company_from_domain,
     company_from_summary,

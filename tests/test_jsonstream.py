@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from afterview.jsonstream import JSONStreamError, ObjectReader
+from afterview.formats.jsonstream import JSONStreamError, ObjectReader
 
 
 def read_all(text: str, chunk: int, streamed: str = "items") -> dict[str, Any]:

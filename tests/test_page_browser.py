@@ -20,8 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from afterview import tracker
-from afterview.store import Store
+from afterview.tracker import commands as tracker
+from afterview.tracker.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +29,7 @@ TIMEOUT = 60.0
 SIZE = (1000, 900)
 SERVE = (
     "import sys\n"
-    "from afterview.web import serve\n"
+    "from afterview.publish.web import serve\n"
     "serve(sys.argv[1], '127.0.0.1', 0, warn=lambda m: print(m, file=sys.stderr),\n"
     "      ready=lambda url: print(url, flush=True))\n"
 )

@@ -25,9 +25,9 @@ from typing import Any
 
 import pytest
 
+from afterview.core.planner import make_plan
 from afterview.errors import InterviewError, PolicyError, TimelineError
 from afterview.model import FollowUp, Interview, Interviewer, Plan
-from afterview.planner import make_plan
 
 Row = tuple[str, int, str | None, dt.date]
 Timed = tuple[str, str | None, dt.datetime, int]

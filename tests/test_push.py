@@ -16,10 +16,12 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 
-from afterview import feed, ics, tracker
-from afterview.caldav_push import calendar_object, fingerprint, push
 from afterview.errors import TrackerError
-from afterview.store import Store
+from afterview.formats import ics
+from afterview.publish import feed
+from afterview.publish.caldav import calendar_object, fingerprint, push
+from afterview.tracker import commands as tracker
+from afterview.tracker.store import Store
 
 NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
 LATER = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.UTC)

@@ -12,9 +12,9 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from afterview.businessdays import open_calendar
+from afterview.core.businessdays import open_calendar
+from afterview.core.planner import make_plan
 from afterview.model import FollowUp, Interview, Interviewer, Plan
-from afterview.planner import make_plan
 
 POLICIES = ("standard", "biweekly", "three-strikes", "deadline", "minimal")
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from afterview import tracker
 from afterview.errors import TrackerError
-from afterview.store import DB_ENV, SCHEMA_VERSION, Store, db_path, default_path
+from afterview.tracker import commands as tracker
+from afterview.tracker.store import DB_ENV, SCHEMA_VERSION, Store, db_path, default_path
 
 NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
 
@@ -84,8 +84,8 @@ CHILD = textwrap.dedent(
     """
     import datetime as dt, sys, time
     from pathlib import Path
-    from afterview import tracker
-    from afterview.store import Store
+    from afterview.tracker import commands as tracker
+    from afterview.tracker.store import Store
 
     db, tag, count, barrier = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
     text = Path(sys.argv[0]).with_name("interview.toml").read_text()
@@ -304,7 +304,7 @@ UPDATE meta SET value = '2' WHERE key = 'schema_version';
 
 def test_v2_database_is_migrated_and_renders_the_same_feed(tmp_path: Path) -> None:
     """A schema-2 database gains the zone column, drops its cached bytes, serves the same feed."""
-    from afterview import feed
+    from afterview.publish import feed
 
     render = dt.datetime(2026, 12, 2, 7, 0, tzinfo=dt.UTC)
     source = tmp_path / "source.db"

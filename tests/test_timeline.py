@@ -11,8 +11,8 @@ import datetime as dt
 
 import pytest
 
+from afterview.core.timeline import resolve
 from afterview.errors import TimelineError
-from afterview.timeline import resolve
 from realcalendar import day, place
 
 # The day before Thanksgiving: most cases are resolved against this interview in the US.

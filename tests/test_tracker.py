@@ -18,10 +18,10 @@ from pathlib import Path
 import holidays
 import pytest
 
-from afterview import tracker
 from afterview.errors import PolicyError, TimelineError, TrackerError
-from afterview.store import Store
-from afterview.tracker import Action
+from afterview.tracker import commands as tracker
+from afterview.tracker.commands import Action
+from afterview.tracker.store import Store
 
 NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
 LATER = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.UTC)
@@ -400,8 +400,8 @@ def test_edit_keeps_uids_and_bumps_only_what_changed(store: Store) -> None:
 
 def test_edit_of_the_time_zone_alone_bumps_the_timed_events(store: Store) -> None:
     """Same local time in another zone is another instant: clients must see the change."""
-    from afterview.feed import render_feed
-    from afterview.ics import read_events
+    from afterview.formats.ics import read_events
+    from afterview.publish.feed import render_feed
 
     added = tracker.add(store, interview(), now=NOW)
     text = tracker.interview_text(store, added.id)

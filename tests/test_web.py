@@ -20,9 +20,11 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from afterview import feed, ics, tracker, web
 from afterview.errors import AfterviewError
-from afterview.store import Store
+from afterview.formats import ics
+from afterview.publish import feed, web
+from afterview.tracker import commands as tracker
+from afterview.tracker.store import Store
 
 with warnings.catch_warnings():
     # Starlette asks for httpx2 and warns when it finds httpx; the test client works the same.
@@ -437,7 +439,7 @@ def test_serve_reports_a_taken_port(tracked: Tracker) -> None:
 
 SERVE = (
     "import sys\n"
-    "from afterview.web import serve\n"
+    "from afterview.publish.web import serve\n"
     "serve(sys.argv[1], '127.0.0.1', 0, warn=lambda m: print(m, file=sys.stderr),\n"
     "      ready=lambda url: print(url, flush=True))\n"
 )

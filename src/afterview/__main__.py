@@ -18,7 +18,7 @@ import gc
 def run() -> None:
     """Start ``afterview`` with the cycle collector off (see above)."""
     gc.disable()
-    from .cli import main
+    from afterview.cli.app import main
 
     main()
 

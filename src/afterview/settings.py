@@ -13,9 +13,9 @@ import zoneinfo
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import FileProblem, PlaceError, SettingsError, close_matches
-from .files import dumps_toml, parse_toml, read_text, write_atomic
-from .model import Me
+from afterview.errors import FileProblem, PlaceError, SettingsError, close_matches
+from afterview.formats.files import dumps_toml, parse_toml, read_text, write_atomic
+from afterview.model import Me
 
 KEYS = {
     "name": "your name, to sign drafts",
@@ -127,7 +127,7 @@ def check_value(key: str, value: str) -> str:
                 f"'{value}' is not a time zone: use an IANA name like Europe/London"
             ) from None
     if key == "country":
-        from .businessdays import check_country
+        from afterview.core.businessdays import check_country
 
         try:
             return check_country(value)

@@ -61,7 +61,7 @@ def sample_of(case: str) -> Path:
 
 def build_plans(folder: Path) -> dict[str, Path]:
     """Each case but the feed as a file: golden ones in samples/, the rest planned here."""
-    from afterview.cli import main
+    from afterview.cli.app import main
 
     env = {"AFTERVIEW_CONFIG": str(folder / "no-settings" / "config.toml")}
     runner = CliRunner()
@@ -78,8 +78,9 @@ def build_plans(folder: Path) -> dict[str, Path]:
 
 def build_feed(folder: Path) -> Path:
     """The subscribable feed of every sample interview, one of them withdrawn."""
-    from afterview import feed, tracker
-    from afterview.store import Store
+    from afterview.publish import feed
+    from afterview.tracker import commands as tracker
+    from afterview.tracker.store import Store
 
     with Store(folder / "tracker.db") as store:
         for name in SAMPLE_NAMES:

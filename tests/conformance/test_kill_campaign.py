@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from afterview.store import Store
+from afterview.tracker.store import Store
 
 pytestmark = pytest.mark.conformance
 
@@ -25,8 +25,8 @@ SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "standard-thanksgivin
 WRITER = textwrap.dedent(
     """
     import datetime as dt, sys
-    from afterview import tracker
-    from afterview.store import Store
+    from afterview.tracker import commands as tracker
+    from afterview.tracker.store import Store
 
     db, sample, tag = sys.argv[1], sys.argv[2], sys.argv[3]
     text = open(sample, encoding="utf-8").read()

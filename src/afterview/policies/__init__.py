@@ -14,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..errors import FileProblem, PolicyError, close_matches
-from ..files import read_text
-from ..model import CONTACT_STEPS, STEP_NAMES
+from afterview.errors import FileProblem, PolicyError, close_matches
+from afterview.formats.files import read_text
+from afterview.model import CONTACT_STEPS, STEP_NAMES
 
 BUILT_IN = ("standard", "biweekly", "three-strikes", "deadline", "minimal")
 

@@ -10,11 +10,11 @@ import datetime as dt
 import itertools
 from typing import NamedTuple
 
-from .businessdays import BusinessCalendar, add_months
-from .drafts import draft_for
-from .errors import PolicyError
-from .model import Decision, FollowUp, Interview, Interviewer, Me, Plan, short_date
-from .policies import DateRule, Policy, PolicyStep
+from afterview.core.businessdays import BusinessCalendar, add_months
+from afterview.core.drafts import draft_for
+from afterview.errors import PolicyError
+from afterview.model import Decision, FollowUp, Interview, Interviewer, Me, Plan, short_date
+from afterview.policies import DateRule, Policy, PolicyStep
 
 LATEST_SAME_DAY = dt.time(21, 0)
 NEXT_MORNING = dt.time(8, 30)

@@ -12,9 +12,9 @@ import zoneinfo
 from pathlib import Path
 from typing import Any
 
-from .errors import InterviewError, PlaceError, close_matches
-from .files import dumps_toml, line_of, parse_toml, read_text
-from .model import CHANNELS, Interview, Interviewer
+from afterview.errors import InterviewError, PlaceError, close_matches
+from afterview.formats.files import dumps_toml, line_of, parse_toml, read_text
+from afterview.model import CHANNELS, Interview, Interviewer
 
 INTERVIEW_KEYS = (
     "id",

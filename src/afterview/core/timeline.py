@@ -10,9 +10,9 @@ import calendar
 import datetime as dt
 import re
 
-from .businessdays import BusinessCalendar, add_months
-from .errors import TimelineError
-from .model import Decision, short_date
+from afterview.core.businessdays import BusinessCalendar, add_months
+from afterview.errors import TimelineError
+from afterview.model import Decision, short_date
 
 FORMS = (
     "a date (2026-12-04, Dec 4, 4 December)",

@@ -70,9 +70,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InviteError, PlaceError
-from .files import INVITATION_SUFFIXES, read_bytes
-from .model import Interview, Interviewer
+from afterview.errors import InviteError, PlaceError
+from afterview.formats.files import INVITATION_SUFFIXES, read_bytes
+from afterview.model import Interview, Interviewer
 
 if TYPE_CHECKING:
     from email.message import Message
@@ -226,7 +226,7 @@ class Invitation:
 
 def load_invitation(path: Path) -> Invitation:
     """The invitation in an .ics file or a saved e-mail (.eml), or an InviteError."""
-    from .ics import read_invitation
+    from afterview.formats.ics import read_invitation
 
     source = str(path)
     data = _read_bytes(path)
@@ -262,7 +262,7 @@ def _from_email(data: bytes, source: str) -> Invitation:
     import email.errors
     import email.policy
 
-    from .ics import read_invitation
+    from afterview.formats.ics import read_invitation
 
     message = email.message_from_bytes(data, policy=email.policy.default)
     if not _looks_like_mail(data) or any(
@@ -839,7 +839,7 @@ def suggest_country(domain: str | None) -> str | None:
     code = domain.lower().strip(".").rsplit(".", 1)[-1]
     if len(code) != 2 or code in GENERIC_CCTLDS or code in ("eu", "su"):
         return None
-    from .businessdays import check_country
+    from afterview.core.businessdays import check_country
 
     code = "gb" if code == "uk" else code
     try:
@@ -855,7 +855,7 @@ def _choose_country(
     ask: Ask | None,
     source: str,
 ) -> str:
-    from .businessdays import check_country
+    from afterview.core.businessdays import check_country
 
     if option and option.strip():
         return check_country(option)

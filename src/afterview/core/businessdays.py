@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
-from .errors import PlaceError, close_matches
+from afterview.errors import PlaceError, close_matches
 
 ONE_DAY = dt.timedelta(days=1)
 # No realistic calendar has this many non-working days in a row; a longer run

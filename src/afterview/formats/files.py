@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import FileProblem, OutputError
+from afterview.errors import FileProblem, OutputError
 
 MAX_INPUT_BYTES = 1_000_000
 # Files that hold an employer's invitation (calendar files, saved e-mails) rather

@@ -23,9 +23,10 @@ from caldav.davclient import DAVClient
 from caldav.elements import dav
 from caldav.lib import error as dav_error
 
-from . import feed, ics
-from .errors import TrackerError
-from .store import Store
+from afterview.errors import TrackerError
+from afterview.formats import ics
+from afterview.publish import feed
+from afterview.tracker.store import Store
 
 TIMEOUT = 30  # seconds for each request to the server
 UID_SUFFIX = "@afterview"

@@ -16,14 +16,14 @@ from typing import IO, TYPE_CHECKING, Any
 
 from icalendar import Alarm, Calendar, Event, vDuration, vText
 
-from . import __version__
-from .drafts import mailto
-from .errors import InviteError
-from .model import FollowUp, Interview
+from afterview import __version__
+from afterview.core.drafts import mailto
+from afterview.errors import InviteError
+from afterview.model import FollowUp, Interview
 
 if TYPE_CHECKING:
     # Only reading an invitation needs these; plan and feed never load invite.py.
-    from .invite import Attendee, Invitation, InviteEvent
+    from afterview.invite.interview import Attendee, Invitation, InviteEvent
 
 PRODID = f"-//afterview//afterview {__version__}//EN"
 UID_NAMESPACE = uuid.UUID("5d0c5c50-8e0f-4a4e-9a8b-6f1d2f7a6d10")
@@ -266,7 +266,7 @@ MAX_OCCURRENCES = 10
 
 def read_invitation(data: bytes, source: str = "invitation") -> Invitation:
     """The events of an iCalendar invitation as plain values, or an InviteError."""
-    from .invite import Invitation
+    from afterview.invite.interview import Invitation
 
     try:
         calendars = Calendar.from_ical(data.lstrip(b"\xef\xbb\xbf"), multiple=True)
@@ -325,7 +325,7 @@ def _invite_events(cal: Calendar, source: str) -> list[InviteEvent]:
 
 
 def _invite_event(event: Any, source: str) -> InviteEvent:
-    from .invite import InviteEvent
+    from afterview.invite.interview import InviteEvent
 
     summary = str(event.get("SUMMARY", "")).strip()
     named = f"'{summary}'" if summary else "without a title"
@@ -446,7 +446,7 @@ def _occurrences(event: Any, first: InviteEvent, source: str) -> list[dt.datetim
     A rule without COUNT or UNTIL is a standing meeting, not a loop: only its first
     meeting counts. A rule that cannot be read also counts as its first meeting.
     """
-    from .businessdays import expand_series
+    from afterview.core.businessdays import expand_series
 
     tz = zoneinfo.ZoneInfo(first.zone) if first.zone else None
     start = first.start.replace(tzinfo=tz)
@@ -469,7 +469,7 @@ def _occurrences(event: Any, first: InviteEvent, source: str) -> list[dt.datetim
 
 
 def _attendee(address: Any) -> Attendee:
-    from .invite import Attendee
+    from afterview.invite.interview import Attendee
 
     value = str(address).strip()
     email = value[7:].strip() if value.lower().startswith("mailto:") else None

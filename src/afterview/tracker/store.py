@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .errors import TrackerError
+from afterview.errors import TrackerError
 
 _Params = Sequence[Any] | Mapping[str, Any]
 
@@ -214,7 +214,7 @@ _EVENT_COLUMNS = (
 
 def default_path() -> Path:
     """Where the tracker lives unless told otherwise: the user's data folder."""
-    from .settings import user_folder
+    from afterview.settings import user_folder
 
     return user_folder("data") / DB_NAME
 

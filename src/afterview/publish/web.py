@@ -30,10 +30,17 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from . import feed
-from .errors import AfterviewError
-from .store import ChangeWatcher, Store
-from .tracker import Action, FeedScope, Tracked, list_interviews, next_actions, scope_of_token
+from afterview.errors import AfterviewError
+from afterview.publish import feed
+from afterview.tracker.commands import (
+    Action,
+    FeedScope,
+    Tracked,
+    list_interviews,
+    next_actions,
+    scope_of_token,
+)
+from afterview.tracker.store import ChangeWatcher, Store
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765

@@ -17,16 +17,16 @@ from typing import IO, TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
-from . import __version__
-from .errors import AfterviewError, FileProblem, OutputError
+from afterview import __version__
+from afterview.errors import AfterviewError, FileProblem, OutputError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from .model import FollowUp, Interview, Plan
-    from .settings import Settings
-    from .store import Store
-    from .tracker import Action, Changes
+    from afterview.model import FollowUp, Interview, Plan
+    from afterview.settings import Settings
+    from afterview.tracker.commands import Action, Changes
+    from afterview.tracker.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -147,24 +147,24 @@ def main() -> None:
 
 
 def _settings() -> Settings:
-    from .settings import load_settings
+    from afterview.settings import load_settings
 
     return load_settings()
 
 
 def _read(path: Path, settings: Settings, invite: dict[str, Any] | None = None) -> Interview:
     """The interview in an interview file, or the one an invitation (.ics, .eml) describes."""
-    from .files import is_invitation
+    from afterview.formats.files import is_invitation
 
     if is_invitation(path):
         return _from_invitation(path, settings, invite or {})
-    from .interviewfile import read_interview
+    from afterview.formats.interviewfile import read_interview
 
     return read_interview(path, settings.defaults())
 
 
 def _from_invitation(path: Path, settings: Settings, invite: dict[str, Any]) -> Interview:
-    from .invite import interview_from_invitation, load_invitation
+    from afterview.invite.interview import interview_from_invitation, load_invitation
 
     me = invite.get("me") or os.environ.get("AFTERVIEW_EMAIL") or settings.email
     options = {k: invite.get(k) for k in ("country", "subdivision", "timezone", "company", "role")}
@@ -192,7 +192,7 @@ def _make_plan(
     settings: Settings,
     invite: dict[str, Any] | None = None,
 ) -> Plan:
-    from .planner import make_plan
+    from afterview.core.planner import make_plan
 
     interview = _read(file, settings, invite)
     return make_plan(interview, settings.me, policy=policy, decision=decision, base=file.parent)
@@ -324,9 +324,9 @@ def plan(
       afterview plan northwind.toml --decision "within two weeks" -o northwind.ics
       afterview plan invite.ics --country US --decision "by Friday"
     """
-    from .cadence import cancelled
-    from .files import write_atomic
-    from .ics import plan_calendar
+    from afterview.core.cadence import cancelled
+    from afterview.formats.files import write_atomic
+    from afterview.formats.ics import plan_calendar
 
     settings = _settings()
     made = _make_plan(
@@ -413,8 +413,8 @@ def _day(day: dt.date) -> str:
 
 def plan_json(made: Plan) -> dict[str, Any]:
     """The plan as JSON-ready data; the keys are documented in the README."""
-    from .drafts import mailto
-    from .ics import uid_for
+    from afterview.core.drafts import mailto
+    from afterview.formats.ics import uid_for
 
     interview = made.interview
     return {
@@ -480,7 +480,7 @@ def policies(as_json: bool, show_name: str | None) -> None:
       afterview policies
       afterview policies --show standard > my-policy.toml
     """
-    from .policies import BUILT_IN, built_in_text, load_policy
+    from afterview.policies import BUILT_IN, built_in_text, load_policy
 
     if show_name is not None:
         click.echo(load_policy(show_name).text, nl=False)
@@ -531,14 +531,14 @@ def check(file: Path) -> None:
       afterview check northwind.toml
       afterview check my-policy.toml
     """
-    from .files import parse_toml, read_text
+    from afterview.formats.files import parse_toml, read_text
 
     # The file is read once: it may be a pipe, which cannot be read twice.
     text = read_text(file, "TOML file")
     data = parse_toml(text, str(file))
     if "steps" in data and "interviewers" not in data:
-        from .planner import check_policy
-        from .policies import parse_policy
+        from afterview.core.planner import check_policy
+        from afterview.policies import parse_policy
 
         policy = parse_policy(text, str(file))
         check_policy(policy)
@@ -547,8 +547,8 @@ def check(file: Path) -> None:
             f"and {policy.cadence_total} check-ins"
         )
         return
-    from .interviewfile import interview_from_dict
-    from .planner import make_plan
+    from afterview.core.planner import make_plan
+    from afterview.formats.interviewfile import interview_from_dict
 
     settings = _settings()
     interview = interview_from_dict(data, text, str(file), settings.defaults())
@@ -595,8 +595,8 @@ def new(
       afterview new -o northwind.toml
       afterview new --from-invite invite.ics --country US --decision "by Friday"
     """
-    from .interviewfile import parse_interview
-    from .settings import save_setting
+    from afterview.formats.interviewfile import parse_interview
+    from afterview.settings import save_setting
 
     settings = _settings()
     if invite_file is not None:
@@ -657,7 +657,7 @@ def new(
         default="",
         show_default=False,
     )
-    from .files import dumps_toml
+    from afterview.formats.files import dumps_toml
 
     start = f"{day}T{time}:00"
     draft: dict[str, Any] = {
@@ -681,9 +681,9 @@ def _save_new(interview: Interview, output: str | None) -> None:
     """Check a new interview plans, then write it (asking before replacing a file)."""
     from pathlib import Path
 
-    from .files import write_atomic
-    from .interviewfile import dumps_interview
-    from .planner import make_plan
+    from afterview.core.planner import make_plan
+    from afterview.formats.files import write_atomic
+    from afterview.formats.interviewfile import dumps_interview
 
     make_plan(interview)  # checks the country, region and timeline before anything is saved
     default = f"{_slug(interview.company)}-{interview.day.isoformat()}.toml"
@@ -752,7 +752,7 @@ def config(context: click.Context) -> None:
     """
     if context.invoked_subcommand is not None:
         return
-    from .settings import KEYS, settings_path
+    from afterview.settings import KEYS, settings_path
 
     settings = _settings()
     click.echo(f"# {settings_path()}")
@@ -774,7 +774,7 @@ def config_set(key: str, value: str) -> None:
       afterview config set country GB
       afterview config set reminder 08:30
     """
-    from .settings import save_setting, settings_path
+    from afterview.settings import save_setting, settings_path
 
     save_setting(key, value)
     click.echo(f"Saved {key} in {settings_path()}")
@@ -795,7 +795,7 @@ _date_type = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def _store(db: str | None) -> Store:
-    from .store import Store
+    from afterview.tracker.store import Store
 
     return Store(db)
 
@@ -847,7 +847,7 @@ def add(
       afterview add second-round.toml --round-of nw7k2q
     """
 
-    from . import tracker
+    from afterview.tracker import commands as tracker
 
     settings = _settings()
     interview = _read(file, settings, _invite(flags, decision=decision, policy=policy))
@@ -892,7 +892,7 @@ def list_command(include_all: bool, as_json: bool, candidate: str | None, db: st
       afterview list
       afterview list --all --json
     """
-    from . import tracker
+    from afterview.tracker import commands as tracker
 
     with _store(db) as store:
         found = tracker.list_interviews(
@@ -931,7 +931,7 @@ def next_command(days: int, as_json: bool, candidate: str | None, db: str | None
       afterview next
       afterview next --days 14 --candidate "Alex Kim"
     """
-    from . import tracker
+    from afterview.tracker import commands as tracker
 
     today = dt.date.today()
     with _store(db) as store:
@@ -981,7 +981,7 @@ def status(
       afterview status nw7k2q replied
       afterview status nw7k2q waiting --decision "by Dec 10" --on 2026-12-01
     """
-    from . import tracker
+    from afterview.tracker import commands as tracker
 
     settings = _settings()
     with _store(db) as store:
@@ -1017,8 +1017,8 @@ def edit(interview_id: str, source: Path | None, db: str | None) -> None:
       afterview edit nw7k2q
       afterview edit nw7k2q --file northwind.toml
     """
-    from . import tracker
-    from .files import read_text
+    from afterview.formats.files import read_text
+    from afterview.tracker import commands as tracker
 
     settings = _settings()
     with _store(db) as store:
@@ -1056,7 +1056,7 @@ def remove(interview_id: str, yes: bool, db: str | None) -> None:
     Example:
       afterview remove nw7k2q --yes
     """
-    from . import tracker
+    from afterview.tracker import commands as tracker
 
     if not yes and not click.confirm(f"Remove {interview_id} and all its actions?"):
         click.echo("Kept.")
@@ -1067,7 +1067,7 @@ def remove(interview_id: str, yes: bool, db: str | None) -> None:
 
 
 def _mark(verb: str, interview_id: str, step: str, person: str | None, db: str | None) -> None:
-    from . import tracker
+    from afterview.tracker import commands as tracker
 
     handler = tracker.done if verb == "done" else tracker.skip
     with _store(db) as store:
@@ -1130,7 +1130,7 @@ def move(
     Example:
       afterview move nw7k2q check-in-1 2026-12-02
     """
-    from . import tracker
+    from afterview.tracker import commands as tracker
 
     with _store(db) as store:
         action = tracker.move(
@@ -1157,7 +1157,7 @@ def export(output: str | None, db: str | None) -> None:
     Example:
       afterview export -o afterview-backup.json
     """
-    from . import tracker
+    from afterview.tracker import commands as tracker
 
     if output is None or output == "-":
         with _store(db) as store, _utf8(sys.stdout.buffer) as out:
@@ -1166,7 +1166,7 @@ def export(output: str | None, db: str | None) -> None:
         return
     from pathlib import Path
 
-    from .files import atomic_writer
+    from afterview.formats.files import atomic_writer
 
     # One interview at a time: an export of thousands is never held whole.
     with _store(db) as store, atomic_writer(Path(output)) as raw, _utf8(raw) as out:
@@ -1198,7 +1198,7 @@ def import_command(file: Path, db: str | None) -> None:
     Example:
       afterview import afterview-backup.json
     """
-    from . import tracker
+    from afterview.tracker import commands as tracker
 
     # Read one interview at a time: an export of thousands is never held whole.
     with _open_export(file) as source, _store(db) as store:
@@ -1252,7 +1252,7 @@ def feed(output: str | None, candidate: str | None, db: str | None) -> None:
     Example:
       afterview feed -o follow-ups.ics
     """
-    from . import feed as feeds
+    from afterview.publish import feed as feeds
 
     settings = _settings()
     with _store(db) as store:
@@ -1268,7 +1268,7 @@ def feed(output: str | None, candidate: str | None, db: str | None) -> None:
             return
         from pathlib import Path
 
-        from .files import atomic_writer
+        from afterview.formats.files import atomic_writer
 
         with atomic_writer(Path(output)) as out:
             info = feeds.write_feed(
@@ -1292,8 +1292,8 @@ def token(candidate: str | None, rotate: bool, host: str, port: int, db: str | N
       afterview token
       afterview token --candidate "Alex Kim" --rotate
     """
-    from . import tracker
-    from .web import base_url, feed_links
+    from afterview.publish.web import base_url, feed_links
+    from afterview.tracker import commands as tracker
 
     with _store(db) as store:
         secret = tracker.feed_token(store, candidate, now=_now(), rotate=rotate)
@@ -1319,7 +1319,7 @@ def serve(host: str, port: int, db: str | None) -> None:
       afterview serve
       afterview serve --port 9000
     """
-    from . import web
+    from afterview.publish import web
 
     settings = _settings()
     web.serve(
@@ -1365,8 +1365,8 @@ def push(
       DAV_PASSWORD=... afterview push --caldav https://dav.example.org/alex/ --user alex \\
         --password-env DAV_PASSWORD
     """
-    from . import caldav_push
-    from .errors import TrackerError
+    from afterview.errors import TrackerError
+    from afterview.publish import caldav as caldav_push
 
     password = os.environ.get(password_env)
     if password is None:

@@ -31,17 +31,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import cadence
-from .businessdays import open_calendar
-from .errors import AfterviewError, PolicyError, TrackerError
-from .ics import uid_for
-from .interviewfile import dumps_interview, parse_interview
-from .jsonstream import JSONStreamError, ObjectReader, TextSource
-from .model import Draft, FollowUp, Interview, Interviewer, Me, Plan, long_date, short_date
-from .planner import get_policy, make_plan
-from .policies import BUILT_IN, Policy
-from .store import EventRow, InterviewRow, Store, key_of
-from .timeline import resolve
+from afterview.core import cadence
+from afterview.core.businessdays import open_calendar
+from afterview.core.planner import get_policy, make_plan
+from afterview.core.timeline import resolve
+from afterview.errors import AfterviewError, PolicyError, TrackerError
+from afterview.formats.ics import uid_for
+from afterview.formats.interviewfile import dumps_interview, parse_interview
+from afterview.formats.jsonstream import JSONStreamError, ObjectReader, TextSource
+from afterview.model import Draft, FollowUp, Interview, Interviewer, Me, Plan, long_date, short_date
+from afterview.policies import BUILT_IN, Policy
+from afterview.tracker.store import EventRow, InterviewRow, Store, key_of
 
 STATUSES = ("replied", "rejected", "offer", "withdrawn", "waiting")
 NEXT_ROUND = "next-round"  # recorded on an earlier round when a later one is added

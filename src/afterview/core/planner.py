@@ -10,12 +10,12 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
-from . import cadence
-from .businessdays import BusinessCalendar, open_calendar
-from .errors import InterviewError, PolicyError
-from .model import Decision, Interview, Interviewer, Me, Plan
-from .policies import Policy, load_policy
-from .timeline import resolve
+from afterview.core import cadence
+from afterview.core.businessdays import BusinessCalendar, open_calendar
+from afterview.core.timeline import resolve
+from afterview.errors import InterviewError, PolicyError
+from afterview.model import Decision, Interview, Interviewer, Me, Plan
+from afterview.policies import Policy, load_policy
 
 # Interviews a custom policy is tried on before it is accepted: every weekday, two
 # kinds of weekend, with and without a decision date, and "a few days". A decision on

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 from urllib.parse import quote
 
-from .model import Decision, Draft, Interview, Interviewer, Me, long_date
+from afterview.model import Decision, Draft, Interview, Interviewer, Me, long_date
 
 # The only placeholder a draft may contain: everything else is filled in or left out.
 PLACEHOLDER = "[your name]"

@@ -20,12 +20,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from . import __version__, ics
-from .errors import TrackerError
-from .interviewfile import parse_interview
-from .model import Interview
-from .store import FeedEvent, Store
-from .tracker import GRACE_DAYS, decode_followup, parse_stamp, stamp_of, timeline_key
+from afterview import __version__
+from afterview.errors import TrackerError
+from afterview.formats import ics
+from afterview.formats.interviewfile import parse_interview
+from afterview.model import Interview
+from afterview.tracker.commands import (
+    GRACE_DAYS,
+    decode_followup,
+    parse_stamp,
+    stamp_of,
+    timeline_key,
+)
+from afterview.tracker.store import FeedEvent, Store
 
 DEFAULT_REMINDER = dt.time(9, 0)
 CACHE_BATCH = 500
