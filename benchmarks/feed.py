@@ -4,7 +4,7 @@ Every figure is a ratio to a floor measured in the same run, from runs that alte
 with the floor's (so machine noise hits both alike), as medians:
 
 - bulk: a cold full render of the feed (``feed.write_feed(cache=False)``, what
-  ``afterview feed`` runs) of a store loaded with ``tracker.import_file`` (what
+  ``afterview feed`` runs) of a store loaded with ``backup.import_file`` (what
   ``afterview import`` runs), streamed to a file, vs. the floor: icalendar alone
   building and serializing the same events one at a time from a precomputed list of
   their property values and streaming them to a file. Target: ratio <= 1.20. The two
@@ -23,7 +23,7 @@ The tracker is generated (seeded): interviews in 19 countries and regions (China
 make-up working days, Friday-Saturday weekends), the five built-in policies, decision
 phrases, one to four interviewers, candidates, later rounds, outcomes, new timelines,
 done, skipped and moved steps; added with ``tracker.add``, exported with
-``tracker.export_text`` and imported into a fresh store.
+``backup.export_text`` and imported into a fresh store.
 
 Usage: python benchmarks/feed.py [--interviews N] [--runs R] [--seed S]
 """
@@ -54,9 +54,10 @@ from typing import Any
 from afterview.core import businessdays
 from afterview.core.planner import make_plan
 from afterview.errors import AfterviewError
-from afterview.formats import ics
+from afterview.formats import eventcodec, ics
 from afterview.formats.interviewfile import parse_interview
 from afterview.publish import feed
+from afterview.tracker import backup, queries
 from afterview.tracker import commands as tracker
 from afterview.tracker.store import Store
 
@@ -183,7 +184,7 @@ def _stamp(day: dt.date, hour: int = 18) -> dt.datetime:
 
 
 def generate_export(count: int, seed: int, folder: Path) -> tuple[str, dict[str, int]]:
-    """An export (tracker.export_text) of ``count`` generated interviews, and what happened."""
+    """An export (backup.export_text) of ``count`` generated interviews, and what happened."""
     rng = random.Random(seed)
     tally = {"added": 0, "rounds": 0, "outcomes": 0, "timelines": 0, "handled": 0, "moved": 0}
     refused = 0
@@ -227,7 +228,7 @@ def generate_export(count: int, seed: int, folder: Path) -> tuple[str, dict[str,
                     tally["handled"] += 1
                 elif roll < 0.56:
                     action = next(
-                        (a for a in tracker.actions(store, added.id) if a.label == "check-in-1"),
+                        (a for a in queries.actions(store, added.id) if a.label == "check-in-1"),
                         None,
                     )
                     if action is not None:
@@ -242,7 +243,7 @@ def generate_export(count: int, seed: int, folder: Path) -> tuple[str, dict[str,
             except AfterviewError:
                 refused += 1  # a step the policy has not, a weekend, rule 4: as for a user
         tally["refused"] = refused
-        return tracker.export_text(store), tally
+        return backup.export_text(store), tally
 
 
 # ---------------------------------------------------------------------------- child processes
@@ -267,7 +268,7 @@ def child_import(db: str, export: str) -> dict[str, Any]:
     """Load an export into a new store, as ``afterview import`` does: streamed from the file."""
     start = time.perf_counter()
     with Store(db) as store, open(export, encoding="utf-8-sig") as source:
-        done = tracker.import_file(store, source, now=RENDER_NOW, where=export)
+        done = backup.import_file(store, source, now=RENDER_NOW, where=export)
     return {"seconds": time.perf_counter() - start, "added": len(done.added), "peak_mb": _peak_mb()}
 
 
@@ -298,7 +299,7 @@ def child_floor(db: str, out: str) -> dict[str, Any]:
     reminder = dt.timedelta(hours=nine.hour, minutes=nine.minute)
     with Store(db) as store:
         for row in store.feed_events(None, feed._cutoff(RENDER_NOW), None):
-            followup = tracker.decode_followup(row.data or "", row.status, row.sequence)
+            followup = eventcodec.decode_followup(row.data or "", row.status, row.sequence)
             zone = row.zone or parse_interview(row.toml or "", row.uid).timezone
             if followup.start is not None:
                 local = followup.start.replace(tzinfo=zoneinfo.ZoneInfo(zone))
@@ -311,7 +312,7 @@ def child_floor(db: str, out: str) -> dict[str, Any]:
             values.append(
                 (
                     row.uid,
-                    tracker.parse_stamp(row.changed),
+                    eventcodec.parse_stamp(row.changed),
                     followup.sequence,
                     followup.title,
                     begin,

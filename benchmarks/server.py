@@ -45,7 +45,7 @@ from types import ModuleType
 import httpx
 
 from afterview.publish import feed
-from afterview.tracker import commands as tracker
+from afterview.tracker import backup, tokens
 from afterview.tracker.store import Store
 
 TARGET = 0.80
@@ -165,8 +165,8 @@ def main() -> int:
         text, tally = BENCH.generate_export(args.interviews, args.seed, folder)
         db = folder / "tracker.db"
         with Store(db) as store:
-            tracker.import_json(store, text, now=RENDER_NOW)
-            token = tracker.feed_token(store, now=RENDER_NOW)
+            backup.import_json(store, text, now=RENDER_NOW)
+            token = tokens.feed_token(store, now=RENDER_NOW)
             data, info = feed.render_feed(store, now=RENDER_NOW)  # fills the feed cache
         static = folder / "static"
         static.mkdir()

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from afterview.tracker import commands as tracker
+from afterview.tracker import tokens
 from afterview.tracker.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -113,7 +114,7 @@ def test_page_renders_in_chromium_with_working_subscribe_links(tmp_path: Path) -
         now = dt.datetime.now(dt.UTC)
         tracker.add(store, interview("Northwind Traders", "Senior Data Engineer", day), now=now)
         tracker.add(store, interview("Contoso", "Analytics Lead", day, "Sam Roe"), now=now)
-        token = tracker.feed_token(store, now=now)
+        token = tokens.feed_token(store, now=now)
     server = subprocess.Popen(
         [sys.executable, "-c", SERVE, str(path)],
         stdout=subprocess.PIPE,

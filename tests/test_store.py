@@ -17,6 +17,7 @@ import pytest
 
 from afterview.errors import TrackerError
 from afterview.tracker import commands as tracker
+from afterview.tracker import queries
 from afterview.tracker.store import DB_ENV, SCHEMA_VERSION, Store, db_path, default_path
 
 NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
@@ -154,7 +155,7 @@ def test_v1_database_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
     with Store(old) as store:
         assert store.schema_version() == SCHEMA_VERSION
         assert [r.id for r in store.interviews()] == [added.id]
-        labels = [a.label for a in tracker.actions(store, added.id)]
+        labels = [a.label for a in queries.actions(store, added.id)]
         assert "check-in-1" in labels
         indexes = {r[0] for r in store._all("SELECT name FROM sqlite_master WHERE type='index'")}
         assert {"events_interview", "events_date", "interviews_round_of"} <= indexes

@@ -19,8 +19,9 @@ import holidays
 import pytest
 
 from afterview.errors import PolicyError, TimelineError, TrackerError
+from afterview.tracker import backup, queries, records, tokens
 from afterview.tracker import commands as tracker
-from afterview.tracker.commands import Action
+from afterview.tracker.records import Action
 from afterview.tracker.store import Store
 
 NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
@@ -68,7 +69,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 def by_label(store: Store, interview_id: str) -> dict[str, Action]:
     """The current event of each label (a later timeline's wins; one person per label)."""
     found: dict[str, Action] = {}
-    for action in tracker.actions(store, interview_id):
+    for action in queries.actions(store, interview_id):
         if action.status != "cancelled" or action.label not in found:
             found[action.label] = action
     return found
@@ -85,7 +86,7 @@ def test_add_list_status_remove_round_trip(store: Store) -> None:
         "check-in-2",
         "move-on",
     ]
-    listed = tracker.list_interviews(store, today=D(2026, 11, 26))
+    listed = queries.list_interviews(store, today=D(2026, 11, 26))
     assert [t.id for t in listed] == [added.id]
     assert listed[0].next_action is not None
     assert (listed[0].next_action.label, listed[0].next_action.date) == (
@@ -94,13 +95,13 @@ def test_add_list_status_remove_round_trip(store: Store) -> None:
     )
     assert listed[0].as_dict()["next"]["date"] == "2026-11-27"
     tracker.set_status(store, added.id, "offer", on=D(2026, 12, 2), now=LATER)
-    assert tracker.list_interviews(store, today=D(2026, 11, 26)) == []
-    everything = tracker.list_interviews(store, today=D(2026, 11, 26), include_all=True)
+    assert queries.list_interviews(store, today=D(2026, 11, 26)) == []
+    everything = queries.list_interviews(store, today=D(2026, 11, 26), include_all=True)
     assert [(t.id, t.outcome, t.outcome_on) for t in everything] == [
         (added.id, "offer", D(2026, 12, 2))
     ]
     tracker.remove(store, added.id, now=LATER)
-    assert tracker.list_interviews(store, today=D(2026, 11, 26), include_all=True) == []
+    assert queries.list_interviews(store, today=D(2026, 11, 26), include_all=True) == []
     with pytest.raises(TrackerError, match="no tracked interview"):
         tracker.remove(store, added.id, now=LATER)
 
@@ -170,7 +171,7 @@ def test_rejected_under_biweekly_adds_keep_on_file_on_the_next_business_day(
         "check-in-3",
         "move-on",
     ]
-    courtesies = {a.label for a in tracker.actions(store, added.id) if a.status == "planned"}
+    courtesies = {a.label for a in queries.actions(store, added.id) if a.status == "planned"}
     assert courtesies == {"thank-you", "handwritten-note", "linkedin", "keep-on-file"}
 
 
@@ -205,14 +206,14 @@ def test_new_timeline_replans_from_the_news_date(store: Store) -> None:
     assert events[old["check-in-1"].uid].status == "done"  # what happened stays
     assert events[old["check-in-1"].uid].date == D(2026, 11, 30)
     assert {events[uid].ended for uid in cancelled} == {D(2026, 12, 1)}
-    upcoming = tracker.next_actions(store, today=D(2026, 12, 1), days=30)
+    upcoming = queries.next_actions(store, today=D(2026, 12, 1), days=30)
     ahead = [(a.label, a.date) for a in upcoming.actions if a.date >= D(2026, 12, 1)]
     assert ahead == [
         ("check-in-1", D(2026, 12, 11)),
         ("check-in-2", D(2026, 12, 18)),
         ("move-on", D(2026, 12, 28)),
     ]
-    listed = tracker.list_interviews(store, today=D(2026, 12, 1))
+    listed = queries.list_interviews(store, today=D(2026, 12, 1))
     assert listed[0].decision == "by Dec 10"
 
 
@@ -244,21 +245,21 @@ def test_status_is_checked_before_anything_changes(store: Store) -> None:
         tracker.set_status(
             store, added.id, "waiting", on=D(2026, 12, 1), decision="soonish", now=LATER
         )
-    assert all(a.sequence == 0 for a in tracker.actions(store, added.id))
+    assert all(a.sequence == 0 for a in queries.actions(store, added.id))
 
 
 def test_done_and_skip_hide_actions_from_next(store: Store) -> None:
     """Done and skipped actions leave next; undo brings one back."""
     added = tracker.add(store, interview(), now=NOW)
     today = D(2026, 11, 25)
-    labels = [a.label for a in tracker.next_actions(store, today=today, days=7).actions]
+    labels = [a.label for a in queries.next_actions(store, today=today, days=7).actions]
     assert labels == ["thank-you", "handwritten-note", "check-in-1"]
     tracker.done(store, added.id, "thank-you")
     tracker.skip(store, added.id, "handwritten-note", person="dana lee")
-    labels = [a.label for a in tracker.next_actions(store, today=today, days=7).actions]
+    labels = [a.label for a in queries.next_actions(store, today=today, days=7).actions]
     assert labels == ["check-in-1"]
     tracker.undo(store, added.id, "thank-you", now=LATER)
-    labels = [a.label for a in tracker.next_actions(store, today=today, days=7).actions]
+    labels = [a.label for a in queries.next_actions(store, today=today, days=7).actions]
     assert labels == ["thank-you", "check-in-1"]
     with pytest.raises(TrackerError, match=r"no step 'check-in-9'.*check-in-1"):
         tracker.done(store, added.id, "check-in-9")
@@ -294,7 +295,7 @@ def test_moved_date_is_kept_when_the_plan_is_made_again(store: Store) -> None:
     tracker.edit(store, added.id, text, now=LATER)
     current = by_label(store, added.id)
     assert current["check-in-2"].date == D(2026, 12, 9)
-    assert "Principal Data Engineer" in json.dumps(tracker.export_json(store))
+    assert "Principal Data Engineer" in json.dumps(backup.export_json(store))
 
 
 def test_move_refuses_rule_4_across_interviews_at_one_company(store: Store) -> None:
@@ -307,7 +308,7 @@ def test_move_refuses_rule_4_across_interviews_at_one_company(store: Store) -> N
         now=NOW,
     )
     assert by_label(store, second.id)["check-in-2"].date == D(2026, 12, 11)
-    assert tracker.next_actions(store, today=D(2026, 11, 25)).warnings == ()
+    assert queries.next_actions(store, today=D(2026, 11, 25)).warnings == ()
     with pytest.raises(PolicyError, match=f"{second.id} check-in-2 .*fewer than 3 days"):
         tracker.move(store, first.id, "check-in-2", D(2026, 12, 9), now=LATER)
     tracker.move(store, first.id, "check-in-2", D(2026, 12, 8), now=LATER)
@@ -319,13 +320,13 @@ def test_next_warns_about_two_interviews_at_one_company(store: Store) -> None:
     second = tracker.add(
         store, interview(role="Analytics Engineer", start="2026-11-24T10:00:00"), now=NOW
     )
-    agenda = tracker.next_actions(store, today=D(2026, 11, 25), days=3)
+    agenda = queries.next_actions(store, today=D(2026, 11, 25), days=3)
     assert len(agenda.warnings) == 1
     warning = agenda.warnings[0]
     assert first.id in warning and second.id in warning
     assert "Northwind Traders" in warning and "fewer than 3 days apart" in warning
     tracker.set_status(store, second.id, "withdrawn", on=D(2026, 11, 25), now=LATER)
-    assert tracker.next_actions(store, today=D(2026, 11, 25), days=3).warnings == ()
+    assert queries.next_actions(store, today=D(2026, 11, 25), days=3).warnings == ()
 
 
 def test_round_of_cancels_the_earlier_round_and_lists_rounds_together(store: Store) -> None:
@@ -344,11 +345,11 @@ def test_round_of_cancels_the_earlier_round_and_lists_rounds_together(store: Sto
     assert sorted(a.label for a in second.earlier.cancelled) == ["check-in-2", "move-on"]
     old = by_label(store, first.id)
     assert old["check-in-1"].status == "planned"  # Mon 30 Nov came before the invitation
-    listed = tracker.list_interviews(store, today=D(2026, 12, 1), include_all=True)
+    listed = queries.list_interviews(store, today=D(2026, 12, 1), include_all=True)
     assert [(t.id, t.round) for t in listed] == [(other.id, 1), (first.id, 1), (second.id, 2)]
     assert listed[2].rounds == (first.id, second.id)
     assert listed[2].application == first.id
-    open_now = tracker.list_interviews(store, today=D(2026, 12, 1))
+    open_now = queries.list_interviews(store, today=D(2026, 12, 1))
     assert [t.id for t in open_now] == [other.id, second.id]
     with pytest.raises(TrackerError, match=f"already has a next round \\({second.id}\\)"):
         tracker.add(store, interview(start="2026-12-09T10:00:00"), round_of=first.id, now=LATER)
@@ -374,7 +375,7 @@ def test_removing_the_later_round_reopens_the_earlier_one(store: Store) -> None:
     tracker.remove(store, second.id, now=LATER)
     current = by_label(store, first.id)
     assert current["check-in-2"].status == "planned"
-    assert tracker.list_interviews(store, today=D(2026, 12, 1))[0].outcome is None
+    assert queries.list_interviews(store, today=D(2026, 12, 1))[0].outcome is None
 
 
 def test_edit_keeps_uids_and_bumps_only_what_changed(store: Store) -> None:
@@ -432,7 +433,7 @@ def test_edit_that_drops_a_person_cancels_their_events(store: Store) -> None:
         tracker.edit(store, added.id, 'id = "other"\n' + interview(), now=LATER)
 
 
-def two_rounds(store: Store) -> tuple[tracker.Added, tracker.Added]:
+def two_rounds(store: Store) -> tuple[records.Added, records.Added]:
     """Alex Kim's first round at Northwind and the second round that follows it."""
     first = tracker.add(store, interview(candidate="Alex Kim"), now=NOW)
     second = tracker.add(
@@ -450,16 +451,16 @@ def test_export_then_import_twice_does_not_duplicate(store: Store, tmp_path: Pat
     first, second = two_rounds(store)
     tracker.move(store, second.id, "check-in-1", D(2026, 12, 10), now=LATER)
     tracker.done(store, second.id, "thank-you")
-    text = tracker.export_text(store)
+    text = backup.export_text(store)
     with Store(tmp_path / "copy.db") as copy:
-        once = tracker.import_json(copy, text, now=LATER)
-        twice = tracker.import_json(copy, text, now=LATER)
+        once = backup.import_json(copy, text, now=LATER)
+        twice = backup.import_json(copy, text, now=LATER)
         assert sorted(once.added) == sorted([first.id, second.id]) and once.skipped == ()
         assert twice.added == () and sorted(twice.skipped) == sorted([first.id, second.id])
         assert len(copy.interview_ids()) == 2
-        assert tracker.export_text(copy) == text
+        assert backup.export_text(copy) == text
         assert copy.get_interview(second.id) == store.get_interview(second.id)
-    assert tracker.import_json(store, text, now=LATER).added == ()
+    assert backup.import_json(store, text, now=LATER).added == ()
 
 
 def test_import_reads_older_exports_and_later_rounds_that_come_first(
@@ -467,16 +468,16 @@ def test_import_reads_older_exports_and_later_rounds_that_come_first(
 ) -> None:
     """An export with its keys sorted (version last), rounds in any order, imports the same."""
     first, second = two_rounds(store)
-    data = tracker.export_json(store)
+    data = backup.export_json(store)
     assert [item["id"] for item in data["interviews"]] == [first.id, second.id]
     data["interviews"].reverse()  # the later round first: it waits for its earlier one
     older = json.dumps(data, indent=2, sort_keys=True)
     assert older.rstrip().endswith('"version": 1\n}')
     with Store(tmp_path / "copy.db") as copy:
-        done = tracker.import_json(copy, older, now=LATER)
+        done = backup.import_json(copy, older, now=LATER)
         assert sorted(done.added) == sorted([first.id, second.id])
         assert copy.get_interview(second.id) == store.get_interview(second.id)
-        assert tracker.export_text(copy) == tracker.export_text(store)
+        assert backup.export_text(copy) == backup.export_text(store)
 
 
 def test_import_names_a_newer_version_before_its_damaged_entries(store: Store) -> None:
@@ -487,63 +488,63 @@ def test_import_names_a_newer_version_before_its_damaged_entries(store: Store) -
         "version": 2,
     }
     with pytest.raises(TrackerError, match="export version 2, this afterview reads version 1"):
-        tracker.import_json(store, json.dumps(newer, sort_keys=True), now=LATER)
+        backup.import_json(store, json.dumps(newer, sort_keys=True), now=LATER)
     assert store.interview_ids() == set()
 
 
 def test_feed_tokens_travel_only_when_asked(store: Store, tmp_path: Path) -> None:
     """Tokens stay out of an export unless included, and an import never replaces one in use."""
     tracker.add(store, interview(candidate="Alex Kim"), now=NOW)
-    token = tracker.feed_token(store, "Alex Kim", now=NOW)
-    assert token not in tracker.export_text(store)
+    token = tokens.feed_token(store, "Alex Kim", now=NOW)
+    assert token not in backup.export_text(store)
     with Store(tmp_path / "copy.db") as copy:
-        tracker.import_json(copy, tracker.export_text(store, include_tokens=True), now=LATER)
-        assert tracker.feed_token(copy, "Alex Kim", now=LATER) == token
+        backup.import_json(copy, backup.export_text(store, include_tokens=True), now=LATER)
+        assert tokens.feed_token(copy, "Alex Kim", now=LATER) == token
     with Store(tmp_path / "other.db") as other:
         tracker.add(other, interview(candidate="Alex Kim", role="Other"), now=NOW)
-        own = tracker.feed_token(other, "Alex Kim", now=NOW)
-        tracker.import_json(other, tracker.export_text(store, include_tokens=True), now=LATER)
-        assert tracker.feed_token(other, "Alex Kim", now=LATER) == own
+        own = tokens.feed_token(other, "Alex Kim", now=NOW)
+        backup.import_json(other, backup.export_text(store, include_tokens=True), now=LATER)
+        assert tokens.feed_token(other, "Alex Kim", now=LATER) == own
 
 
 def test_import_refuses_files_that_are_not_exports(store: Store) -> None:
     """Random JSON, broken JSON and damaged entries are refused with a TrackerError."""
     with pytest.raises(TrackerError, match="not an afterview export"):
-        tracker.import_json(store, '{"hello": 1}', now=LATER)
+        backup.import_json(store, '{"hello": 1}', now=LATER)
     with pytest.raises(TrackerError, match="not JSON"):
-        tracker.import_json(store, "{", now=LATER)
+        backup.import_json(store, "{", now=LATER)
     bad = {"format": "afterview-tracker", "version": 1, "interviews": [{"id": "x"}]}
     with pytest.raises(TrackerError, match="damaged entry"):
-        tracker.import_json(store, bad, now=LATER)
+        backup.import_json(store, bad, now=LATER)
 
 
 def test_candidates_filter_listings_and_each_gets_a_token(store: Store) -> None:
     """Coaches see one candidate at a time, and each candidate's feed has its own secret."""
     alex = tracker.add(store, interview(candidate="Alex Kim"), now=NOW)
     sam = tracker.add(store, interview(company="Acme", candidate="Sam Roe"), now=NOW)
-    listed = tracker.list_interviews(store, today=D(2026, 11, 25), candidate="alex kim")
+    listed = queries.list_interviews(store, today=D(2026, 11, 25), candidate="alex kim")
     assert [t.id for t in listed] == [alex.id]
-    upcoming = tracker.next_actions(store, today=D(2026, 11, 25), candidate="Sam Roe")
+    upcoming = queries.next_actions(store, today=D(2026, 11, 25), candidate="Sam Roe")
     assert {a.interview_id for a in upcoming.actions} == {sam.id}
     assert upcoming.actions[0].title.startswith("Sam Roe: ")
-    everyone = tracker.feed_token(store, now=NOW)
-    for_alex = tracker.feed_token(store, "Alex Kim", now=NOW)
+    everyone = tokens.feed_token(store, now=NOW)
+    for_alex = tokens.feed_token(store, "Alex Kim", now=NOW)
     assert len({everyone, for_alex}) == 2
     assert len(everyone) >= 22  # token_urlsafe: 6 bits a character, so at least 128 bits
-    assert tracker.feed_token(store, "ALEX KIM", now=NOW) == for_alex
-    rotated = tracker.feed_token(store, "Alex Kim", now=NOW, rotate=True)
+    assert tokens.feed_token(store, "ALEX KIM", now=NOW) == for_alex
+    rotated = tokens.feed_token(store, "Alex Kim", now=NOW, rotate=True)
     assert rotated != for_alex
-    assert tracker.scope_of_token(store, for_alex) is None
-    scope = tracker.scope_of_token(store, rotated)
+    assert tokens.scope_of_token(store, for_alex) is None
+    scope = tokens.scope_of_token(store, rotated)
     assert scope is not None and scope.candidate == "Alex Kim"
-    everyone_scope = tracker.scope_of_token(store, everyone)
+    everyone_scope = tokens.scope_of_token(store, everyone)
     assert everyone_scope is not None and everyone_scope.candidate is None
     with pytest.raises(TrackerError, match="candidates are Alex Kim, Sam Roe"):
-        tracker.feed_token(store, "Alx Kim", now=NOW)
+        tokens.feed_token(store, "Alx Kim", now=NOW)
 
 
 def test_unknown_id_lists_the_known_ones(store: Store) -> None:
     """A mistyped id is refused with the ids that exist."""
     added = tracker.add(store, interview(), now=NOW)
     with pytest.raises(TrackerError, match=f"no tracked interview 'zzzzzz'.*{added.id}"):
-        tracker.actions(store, "zzzzzz")
+        queries.actions(store, "zzzzzz")

@@ -24,6 +24,7 @@ from afterview.errors import AfterviewError
 from afterview.formats import ics
 from afterview.publish import feed, web
 from afterview.tracker import commands as tracker
+from afterview.tracker import queries, records, tokens
 from afterview.tracker.store import Store
 
 with warnings.catch_warnings():
@@ -79,8 +80,8 @@ def tracked(tmp_path: Path) -> Tracker:
     with Store(path) as store:
         northwind = tracker.add(store, interview("Northwind Traders"), now=NOW).id
         acme = tracker.add(store, interview("Acme Rockets", candidate="Sam Roe"), now=NOW).id
-        everyone = tracker.feed_token(store, now=NOW)
-        sam = tracker.feed_token(store, "Sam Roe", now=NOW)
+        everyone = tokens.feed_token(store, now=NOW)
+        sam = tokens.feed_token(store, "Sam Roe", now=NOW)
     return Tracker(path, everyone, sam, northwind, acme)
 
 
@@ -270,7 +271,7 @@ def test_page_lists_open_interviews_and_next_actions(client: TestClient, tracked
     assert "default-src 'none'" in response.headers["content-security-policy"]
     page = response.text
     with Store(tracked.path) as store:
-        agenda = tracker.next_actions(store, today=RENDER.date(), days=30)
+        agenda = queries.next_actions(store, today=RENDER.date(), days=30)
     assert agenda.actions
     for action in agenda.actions:
         assert action.title.replace("'", "&#x27;") in page
@@ -286,7 +287,7 @@ def test_page_escapes_html_in_what_the_user_typed(tmp_path: Path) -> None:
     path = tmp_path / "tracker.db"
     with Store(path) as store:
         tracker.add(store, interview("<script>alert(1)</script> & Sons", role="'QA' <b>"), now=NOW)
-        token = tracker.feed_token(store, now=NOW)
+        token = tokens.feed_token(store, now=NOW)
     with TestClient(web.make_app(path, now=lambda: RENDER)) as client:
         page = client.get(f"/{token}/").text
     assert "<script>" not in page and "<b>" not in page
@@ -364,7 +365,7 @@ def test_page_explains_that_a_loopback_feed_stays_on_this_machine(
 
 def test_timed_actions_link_to_their_local_time() -> None:
     """A timed action's links carry its local time and zone, not a whole day."""
-    action = tracker.Action(
+    action = records.Action(
         interview_id="abc",
         uid="u@afterview",
         label="debrief",
@@ -604,7 +605,7 @@ def test_rotated_token_is_404_even_after_a_remembered_304(
     etag = client.get(url).headers["etag"]
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
     with Store(tracked.path) as store:
-        tracker.feed_token(store, now=LATER, rotate=True)
+        tokens.feed_token(store, now=LATER, rotate=True)
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 404
 
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from afterview.model import FollowUp, Interview, Plan
     from afterview.settings import Settings
-    from afterview.tracker.commands import Action, Changes
+    from afterview.tracker.records import Action, Changes
     from afterview.tracker.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -892,10 +892,11 @@ def list_command(include_all: bool, as_json: bool, candidate: str | None, db: st
       afterview list
       afterview list --all --json
     """
-    from afterview.tracker import commands as tracker
+
+    from afterview.tracker import queries
 
     with _store(db) as store:
-        found = tracker.list_interviews(
+        found = queries.list_interviews(
             store, today=dt.date.today(), include_all=include_all, candidate=candidate
         )
     if as_json:
@@ -931,11 +932,12 @@ def next_command(days: int, as_json: bool, candidate: str | None, db: str | None
       afterview next
       afterview next --days 14 --candidate "Alex Kim"
     """
-    from afterview.tracker import commands as tracker
+
+    from afterview.tracker import queries
 
     today = dt.date.today()
     with _store(db) as store:
-        agenda = tracker.next_actions(store, today=today, days=days, candidate=candidate)
+        agenda = queries.next_actions(store, today=today, days=days, candidate=candidate)
     if as_json:
         import json
 
@@ -1157,11 +1159,12 @@ def export(output: str | None, db: str | None) -> None:
     Example:
       afterview export -o afterview-backup.json
     """
-    from afterview.tracker import commands as tracker
+
+    from afterview.tracker import backup
 
     if output is None or output == "-":
         with _store(db) as store, _utf8(sys.stdout.buffer) as out:
-            tracker.write_export(store, out)
+            backup.write_export(store, out)
         sys.stdout.flush()
         return
     from pathlib import Path
@@ -1170,7 +1173,7 @@ def export(output: str | None, db: str | None) -> None:
 
     # One interview at a time: an export of thousands is never held whole.
     with _store(db) as store, atomic_writer(Path(output)) as raw, _utf8(raw) as out:
-        tracker.write_export(store, out)
+        backup.write_export(store, out)
     click.echo(f"Exported to {output}")
 
 
@@ -1198,11 +1201,12 @@ def import_command(file: Path, db: str | None) -> None:
     Example:
       afterview import afterview-backup.json
     """
-    from afterview.tracker import commands as tracker
 
     # Read one interview at a time: an export of thousands is never held whole.
+    from afterview.tracker import backup
+
     with _open_export(file) as source, _store(db) as store:
-        imported = tracker.import_file(store, source, now=_now(), where=str(file))
+        imported = backup.import_file(store, source, now=_now(), where=str(file))
     click.echo(f"Imported {len(imported.added)}, skipped {len(imported.skipped)} already tracked.")
 
 
@@ -1293,10 +1297,10 @@ def token(candidate: str | None, rotate: bool, host: str, port: int, db: str | N
       afterview token --candidate "Alex Kim" --rotate
     """
     from afterview.publish.web import base_url, feed_links
-    from afterview.tracker import commands as tracker
+    from afterview.tracker import tokens
 
     with _store(db) as store:
-        secret = tracker.feed_token(store, candidate, now=_now(), rotate=rotate)
+        secret = tokens.feed_token(store, candidate, now=_now(), rotate=rotate)
     links = feed_links(base_url(host, port), secret)
     click.echo(f"page:      {links.page}")
     click.echo(f"feed:      {links.feed}")

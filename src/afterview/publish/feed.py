@@ -23,15 +23,10 @@ from typing import IO
 from afterview import __version__
 from afterview.errors import TrackerError
 from afterview.formats import ics
+from afterview.formats.eventcodec import decode_followup, parse_stamp, stamp_of, timeline_key
 from afterview.formats.interviewfile import parse_interview
 from afterview.model import Interview
-from afterview.tracker.commands import (
-    GRACE_DAYS,
-    decode_followup,
-    parse_stamp,
-    stamp_of,
-    timeline_key,
-)
+from afterview.tracker.records import GRACE_DAYS
 from afterview.tracker.store import FeedEvent, Store
 
 DEFAULT_REMINDER = dt.time(9, 0)

@@ -32,15 +32,10 @@ from starlette.routing import Route
 
 from afterview.errors import AfterviewError
 from afterview.publish import feed
-from afterview.tracker.commands import (
-    Action,
-    FeedScope,
-    Tracked,
-    list_interviews,
-    next_actions,
-    scope_of_token,
-)
+from afterview.tracker.queries import list_interviews, next_actions
+from afterview.tracker.records import Action, FeedScope, Tracked
 from afterview.tracker.store import ChangeWatcher, Store
+from afterview.tracker.tokens import scope_of_token
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
