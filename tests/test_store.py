@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 
 from afterview.errors import TrackerError
+from afterview.settings import DB_ENV, db_path, default_db_path
 from afterview.tracker import commands as tracker
 from afterview.tracker import queries
-from afterview.tracker.store import DB_ENV, SCHEMA_VERSION, Store, db_path, default_path
+from afterview.tracker.schema import SCHEMA_VERSION
+from afterview.tracker.store import Store
 
 NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
 
@@ -199,12 +201,12 @@ def test_path_argument_beats_environment_beats_default(
 ) -> None:
     """--db wins over AFTERVIEW_DB, which wins over the user data folder."""
     monkeypatch.delenv(DB_ENV, raising=False)
-    assert db_path() == default_path()
-    assert default_path().parts[-2:] == ("afterview", "afterview.db")
+    assert db_path() == default_db_path()
+    assert default_db_path().parts[-2:] == ("afterview", "afterview.db")
     monkeypatch.setenv(DB_ENV, str(tmp_path / "env.db"))
     assert db_path() == tmp_path / "env.db"
     assert db_path(tmp_path / "arg.db") == tmp_path / "arg.db"
-    with Store() as store:
+    with Store(db_path()) as store:
         assert store.path == tmp_path / "env.db"
 
 

@@ -14,6 +14,12 @@ class AfterviewError(Exception):
 
     exit_code = 1
 
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        # What to type to fix it, in the command line's words; the library's own
+        # message speaks of the problem only, so it reads the same from Python.
+        self.hint = hint
+
 
 class FileProblem(AfterviewError):
     """A file that cannot be read: missing, a folder, not text, or broken TOML."""

@@ -71,6 +71,25 @@ def settings_path() -> Path:
     return user_folder("config") / "config.toml"
 
 
+DB_ENV = "AFTERVIEW_DB"
+DB_NAME = "afterview.db"
+
+
+def default_db_path() -> Path:
+    """Where the tracker lives unless told otherwise: the user's data folder."""
+    return user_folder("data") / DB_NAME
+
+
+def db_path(path: str | Path | None = None) -> Path:
+    """The tracker to use: ``path`` (--db), else $AFTERVIEW_DB, else the default."""
+    if path is not None and str(path).strip():
+        return Path(path).expanduser()
+    override = os.environ.get(DB_ENV, "").strip()
+    if override:
+        return Path(override).expanduser()
+    return default_db_path()
+
+
 def user_folder(kind: str) -> Path:
     """The user's ``config`` or ``data`` folder for afterview, as the platform names it."""
     import platformdirs

@@ -43,7 +43,7 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except AfterviewError as error:
-            click.echo(f"afterview: {one_line(str(error))}", err=True)
+            click.echo(f"afterview: {one_line(message_of(error))}", err=True)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
             click.echo("afterview: interrupted", err=True)
@@ -65,6 +65,12 @@ def reports_errors(command: F) -> F:
             sys.exit(EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
+
+
+def message_of(error: AfterviewError) -> str:
+    """The error's message with the command-line hint the library left to the CLI."""
+    message = str(error)
+    return f"{message} ({error.hint})" if error.hint else message
 
 
 def _drop_stdout() -> None:
@@ -795,9 +801,11 @@ _date_type = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def _store(db: str | None) -> Store:
+    from afterview.settings import db_path, default_db_path
     from afterview.tracker.store import Store
 
-    return Store(db)
+    path = db_path(db)
+    return Store(path, create_folder=path == default_db_path())
 
 
 def _now() -> dt.datetime:
@@ -1326,8 +1334,10 @@ def serve(host: str, port: int, db: str | None) -> None:
     from afterview.publish import web
 
     settings = _settings()
+    with _store(db) as store:  # creates the default folder; reports a damaged file now
+        path = store.path
     web.serve(
-        db,
+        path,
         host,
         port,
         warn=lambda message: click.echo(f"warning: {message}", err=True),

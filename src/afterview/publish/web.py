@@ -213,7 +213,7 @@ def _base(request: Request) -> str:
 
 
 def make_app(
-    db_path: str | Path | None,
+    db_path: str | Path,
     *,
     now: Clock | None = None,
     reminder: dt.time = feed.DEFAULT_REMINDER,
@@ -534,7 +534,7 @@ def _actions_section(actions: tuple[Action, ...], zones: dict[str, str]) -> str:
 
 
 def serve(
-    db_path: str | Path | None,
+    db_path: str | Path,
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     *,

@@ -4,8 +4,7 @@ The only module that imports ``sqlite3``. It stores and fetches rows and knows
 nothing about plans: the tracker decides what the rows say. Every write runs in
 one ``BEGIN IMMEDIATE`` transaction, the journal is WAL (readers never block the
 writer, a killed writer loses only its open transaction) and a second writer
-waits up to ``timeout`` seconds for the first before giving up with a clear error.
-"""
+waits up to ``timeout`` seconds for the first before giving up with a clear error."""
 
 from __future__ import annotations
 
@@ -20,86 +19,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from afterview.errors import TrackerError
+from afterview.tracker.schema import MIGRATIONS, SCHEMA_VERSION
 
 _Params = Sequence[Any] | Mapping[str, Any]
 
-DB_ENV = "AFTERVIEW_DB"
-DB_NAME = "afterview.db"
-BUSY_TIMEOUT = 10.0
 
-# Each entry takes the database from the version before it to its own number.
-# Never edit a released step: add a new one, so every old database can catch up.
-MIGRATIONS: dict[int, tuple[str, ...]] = {
-    1: (
-        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        """CREATE TABLE interviews (
-            id TEXT PRIMARY KEY,
-            toml TEXT NOT NULL,
-            company TEXT NOT NULL,
-            role TEXT NOT NULL,
-            candidate TEXT,
-            candidate_key TEXT,
-            day TEXT NOT NULL,
-            created TEXT NOT NULL,
-            round_of TEXT REFERENCES interviews(id) ON DELETE SET NULL,
-            outcome TEXT,
-            outcome_on TEXT,
-            decision TEXT,
-            decision_on TEXT,
-            timeline INTEGER NOT NULL DEFAULT 0
-        )""",
-        """CREATE TABLE events (
-            uid TEXT PRIMARY KEY,
-            interview_id TEXT NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
-            step TEXT NOT NULL,
-            number INTEGER NOT NULL,
-            label TEXT NOT NULL,
-            person TEXT,
-            date TEXT NOT NULL,
-            start TEXT,
-            status TEXT NOT NULL
-                CHECK (status IN ('planned', 'done', 'skipped', 'cancelled')),
-            sequence INTEGER NOT NULL,
-            changed TEXT NOT NULL,
-            ended TEXT,
-            pinned TEXT,
-            timeline INTEGER NOT NULL DEFAULT 0,
-            cadence INTEGER NOT NULL DEFAULT 0,
-            data TEXT NOT NULL
-        )""",
-        """CREATE TABLE tokens (
-            candidate TEXT,
-            token TEXT NOT NULL UNIQUE,
-            created TEXT NOT NULL
-        )""",
-        "CREATE UNIQUE INDEX tokens_scope ON tokens (ifnull(candidate, ''))",
-    ),
-    # v2: the feed's cache of serialized events, and the indexes a large tracker needs
-    # (deleting an interview cascades through events by interview_id and clears the
-    # round_of of its later round; adding one looks for the same interview by day).
-    2: (
-        "ALTER TABLE events ADD COLUMN ics BLOB",
-        "ALTER TABLE events ADD COLUMN ics_key TEXT",
-        "CREATE INDEX events_interview ON events (interview_id)",
-        "CREATE INDEX events_date ON events (date, uid)",
-        "CREATE INDEX interviews_candidate ON interviews (candidate_key)",
-        "CREATE INDEX interviews_day ON interviews (day, company, role)",
-        "CREATE INDEX interviews_round_of ON interviews (round_of)",
-    ),
-    # v3: each interview's time zone, the one thing of its TOML that serializing an event
-    # needs, so a feed of thousands of interviews does not parse thousands of files. A row
-    # written before has none until the tracker next writes it (the feed then reads its
-    # TOML). The cache key now names the zone, so bytes cached under v2 are dropped. Every
-    # write that changes an event's bytes now drops them, so the events to serialize again
-    # are found in an index of those without; another for the events that left the feed.
-    3: (
-        "ALTER TABLE interviews ADD COLUMN zone TEXT",
-        "UPDATE events SET ics = NULL, ics_key = NULL WHERE ics IS NOT NULL",
-        "CREATE INDEX events_uncached ON events (uid) WHERE ics IS NULL",
-        "CREATE INDEX events_ended ON events (ended) WHERE status = 'cancelled'",
-    ),
-}
-SCHEMA_VERSION = max(MIGRATIONS)
+BUSY_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -206,17 +131,12 @@ _INTERVIEW_COLUMNS = (
     "id, toml, company, role, candidate, day, created, round_of, outcome, outcome_on, "
     "decision, decision_on, timeline, zone"
 )
+
+
 _EVENT_COLUMNS = (
     "uid, interview_id, step, number, label, person, date, start, status, sequence, changed, "
     "data, ended, pinned, timeline, cadence"
 )
-
-
-def default_path() -> Path:
-    """Where the tracker lives unless told otherwise: the user's data folder."""
-    from afterview.settings import user_folder
-
-    return user_folder("data") / DB_NAME
 
 
 class ChangeWatcher:
@@ -228,10 +148,10 @@ class ChangeWatcher:
     what it remembers without opening the store or rendering the feed.
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path) -> None:
         import threading
 
-        self._path = db_path(path)
+        self._path = Path(path)
         self._connection: sqlite3.Connection | None = None
         self._lock = threading.Lock()
 
@@ -256,16 +176,6 @@ class ChangeWatcher:
             self._connection = None
 
 
-def db_path(path: str | Path | None = None) -> Path:
-    """The database to use: ``path`` (--db), else $AFTERVIEW_DB, else the default."""
-    if path is not None and str(path).strip():
-        return Path(path).expanduser()
-    override = os.environ.get(DB_ENV, "").strip()
-    if override:
-        return Path(override).expanduser()
-    return default_path()
-
-
 def key_of(candidate: str | None) -> str | None:
     """How candidate names are compared: case and outer spaces do not matter."""
     if candidate is None or not candidate.strip():
@@ -284,9 +194,12 @@ def _iso(value: dt.date | None) -> str | None:
 class Store:
     """An open tracker database. Use as a context manager, or call ``close()``."""
 
-    def __init__(self, path: str | Path | None = None, *, timeout: float = BUSY_TIMEOUT) -> None:
-        self.path = db_path(path)
-        self._prepare_file(self.path == default_path())
+    def __init__(
+        self, path: str | Path, *, timeout: float = BUSY_TIMEOUT, create_folder: bool = False
+    ) -> None:
+        """Open (or create) the tracker at ``path``; ``create_folder`` makes its folder too."""
+        self.path = Path(path).expanduser()
+        self._prepare_file(create_folder)
         try:
             self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as error:
@@ -302,14 +215,15 @@ class Store:
 
     # ------------------------------------------------------------------ opening
 
-    def _prepare_file(self, is_default: bool) -> None:
+    def _prepare_file(self, create_folder: bool) -> None:
         folder = self.path.parent
-        if is_default:
+        if create_folder:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         elif not folder.is_dir():
             raise TrackerError(
                 f"cannot open the tracker database {self.path}: the folder {folder} does not "
-                "exist (create it, or choose another path with --db or AFTERVIEW_DB)"
+                "exist: create it, or choose another path",
+                hint="--db PATH or AFTERVIEW_DB",
             )
         if self.path.is_dir():
             raise TrackerError(f"{self.path} is a folder: give the path of a database file")
