@@ -25,7 +25,7 @@ def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def run_cli(config_file: Path) -> RunCli:
     """Invoke ``afterview ARGS...`` through click, isolated from the user's settings."""
     # Imported here so a broken CLI fails only the tests that use it, not collection.
-    from afterview.cli.app import main
+    from afterview.cli import main
 
     def run(*args: str | Path, input: str | None = None) -> Result:
         return CliRunner().invoke(main, [str(arg) for arg in args], input=input)

@@ -28,7 +28,7 @@ from click.testing import CliRunner
 from freezegun import freeze_time
 from icalendar import Calendar
 
-from afterview.cli.app import main
+from afterview.cli import main
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "samples"
 STAMP = "2026-01-01T00:00:00Z"

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from afterview.cli.app import main
+from afterview.cli import main
 
 BAD = Path(__file__).parent / "bad"
 README = Path(__file__).parent.parent / "README.md"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from afterview.cli.app import main
+from afterview.cli import main
 
 GOOD = """\
 company = "Acme"

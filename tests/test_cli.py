@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 from freezegun import freeze_time
 
-from afterview.cli.app import main
+from afterview.cli import main
 from afterview.policies import BUILT_IN
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -661,7 +661,7 @@ def test_help_does_not_import_heavy_libraries() -> None:
     """`afterview --help` loads neither icalendar nor holidays, so it starts fast."""
     script = (
         "import sys\n"
-        "from afterview.cli.app import main\n"
+        "from afterview.cli import main\n"
         "try:\n"
         "    main(['--help'])\n"
         "except SystemExit as exit:\n"

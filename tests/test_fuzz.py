@@ -22,7 +22,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from afterview.cli.app import main
+from afterview.cli import main
 from afterview.formats.files import dumps_toml
 from afterview.model import STEP_NAMES
 from afterview.policies import (

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from afterview.cli.app import main
+from afterview.cli import main
 from afterview.core.planner import check_policy, get_policy, make_plan
 from afterview.errors import AfterviewError, FileProblem, PolicyError
 from afterview.model import Interview, Interviewer

@@ -39,7 +39,7 @@ def test_readme_example_output_is_what_the_program_prints(
 
 def test_every_command_the_readme_uses_exists() -> None:
     """Every `afterview COMMAND` in the README's code blocks is a real command."""
-    from afterview.cli.app import main
+    from afterview.cli import main
 
     blocks = re.findall(r"```sh\n(.*?)```", README, re.S)
     used = {m for block in blocks for m in re.findall(r"^afterview ([a-z-]+)", block, re.M)}

@@ -18,7 +18,7 @@ import gc
 def run() -> None:
     """Start ``afterview`` with the cycle collector off (see above)."""
     gc.disable()
-    from afterview.cli.app import main
+    from afterview.cli import main
 
     main()
 

@@ -61,7 +61,7 @@ def sample_of(case: str) -> Path:
 
 def build_plans(folder: Path) -> dict[str, Path]:
     """Each case but the feed as a file: golden ones in samples/, the rest planned here."""
-    from afterview.cli.app import main
+    from afterview.cli import main
 
     env = {"AFTERVIEW_CONFIG": str(folder / "no-settings" / "config.toml")}
     runner = CliRunner()

@@ -1,0 +1,360 @@
+"""The tracker's commands: add, list, next, status, edit, remove, done, skip, move."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from afterview.cli.app import (
+    PathType,
+    candidate_option,
+    date_type,
+    day_of,
+    db_option,
+    decision_option,
+    file_argument,
+    invite_flags,
+    invite_options,
+    main,
+    now_utc,
+    open_store,
+    policy_option,
+    read_interview_file,
+    reports_errors,
+    user_settings,
+)
+from afterview.cli.views import action_line, changes_text
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+@main.command()
+@file_argument
+@click.option(
+    "--round-of", metavar="ID", help="This is the next round of an interview already tracked."
+)
+@policy_option
+@decision_option
+@invite_options
+@db_option
+@reports_errors
+def add(
+    file: Path,
+    round_of: str | None,
+    policy: str | None,
+    decision: str | None,
+    db: str | None,
+    **flags: Any,
+) -> None:
+    """Track an interview (an interview file or an invitation) and print its short id.
+
+    \b
+    Example:
+      afterview add northwind.toml
+      afterview add second-round.toml --round-of nw7k2q
+    """
+
+    from afterview.tracker import commands as tracker
+
+    settings = user_settings()
+    interview = read_interview_file(
+        file, settings, invite_flags(flags, decision=decision, policy=policy)
+    )
+    if policy is not None:
+        interview = interview._replace(policy=policy)
+    if decision is not None:
+        interview = interview._replace(decision=decision)
+    with open_store(db) as store:
+        added = tracker.add(
+            store,
+            interview,
+            now=now_utc(),
+            round_of=round_of,
+            on=dt.date.today(),
+            me=settings.me,
+            where=str(file),
+            defaults=settings.defaults(),
+            base=file.parent,
+        )
+    for warning in added.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"{added.id}  {interview.company}, {interview.role}: {len(added.changes.added)} actions"
+    )
+    if round_of and added.earlier.cancelled:
+        click.echo(f"Round {round_of}'s open check-ins end:")
+        for action in added.earlier.cancelled:
+            click.echo(f"  cancelled: {action_line(action)}")
+
+
+@main.command("list")
+@click.option("--all", "include_all", is_flag=True, help="Include interviews that have ended.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON with stable keys instead.")
+@candidate_option
+@db_option
+@reports_errors
+def list_command(include_all: bool, as_json: bool, candidate: str | None, db: str | None) -> None:
+    """List tracked interviews with their next action.
+
+    \b
+    Example:
+      afterview list
+      afterview list --all --json
+    """
+
+    from afterview.tracker import queries
+
+    with open_store(db) as store:
+        found = queries.list_interviews(
+            store, today=dt.date.today(), include_all=include_all, candidate=candidate
+        )
+    if as_json:
+        import json
+
+        click.echo(json.dumps([t.as_dict() for t in found], indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo("No interviews tracked yet: afterview add FILE" if not include_all else "None.")
+        return
+    for t in found:
+        who = f"{t.candidate}: " if t.candidate else ""
+        state = t.outcome or "open"
+        rounds = f", round {t.round} of {len(t.rounds)}" if len(t.rounds) > 1 else ""
+        click.echo(f"{t.id}  {who}{t.company}, {t.role} ({state}{rounds})")
+        if t.next_action is not None:
+            click.echo(f"        next: {action_line(t.next_action, with_company=False)}")
+
+
+@main.command("next")
+@click.option(
+    "--days", default=7, show_default=True, type=click.IntRange(0, 366), help="How far ahead."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON with stable keys instead.")
+@candidate_option
+@db_option
+@reports_errors
+def next_command(days: int, as_json: bool, candidate: str | None, db: str | None) -> None:
+    """What to do today and in the coming days, across all tracked interviews.
+
+    \b
+    Example:
+      afterview next
+      afterview next --days 14 --candidate "Alex Kim"
+    """
+
+    from afterview.tracker import queries
+
+    today = dt.date.today()
+    with open_store(db) as store:
+        agenda = queries.next_actions(store, today=today, days=days, candidate=candidate)
+    if as_json:
+        import json
+
+        data = {
+            "actions": [{**a.as_dict(), "overdue": a.date < today} for a in agenda.actions],
+            "warnings": list(agenda.warnings),
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for warning in agenda.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not agenda.actions:
+        click.echo(f"Nothing to do in the next {days} days.")
+        return
+    for action in agenda.actions:
+        late = "  (overdue: send it, or afterview done/skip)" if action.date < today else ""
+        click.echo(action_line(action) + late)
+        click.echo(f"    {action.label}; why: {action.reason}")
+
+
+@main.command()
+@click.argument("interview_id", metavar="ID")
+@click.argument(
+    "outcome", type=click.Choice(["replied", "rejected", "offer", "withdrawn", "waiting"])
+)
+@click.option("--on", "on", type=date_type, help="When the news came (default: today).")
+@decision_option
+@db_option
+@reports_errors
+def status(
+    interview_id: str,
+    outcome: str,
+    on: dt.datetime | None,
+    decision: str | None,
+    db: str | None,
+) -> None:
+    """Record what happened: the open check-ins after the news end.
+
+    `waiting --decision TEXT` records a new timeline and re-plans the check-ins from it.
+
+    \b
+    Example:
+      afterview status nw7k2q replied
+      afterview status nw7k2q waiting --decision "by Dec 10" --on 2026-12-01
+    """
+    from afterview.tracker import commands as tracker
+
+    settings = user_settings()
+    with open_store(db) as store:
+        changes = tracker.set_status(
+            store,
+            interview_id,
+            outcome,
+            on=day_of(on),
+            now=now_utc(),
+            decision=decision,
+            me=settings.me,
+        )
+    click.echo(f"Recorded {outcome} for {interview_id}.")
+    for line in changes_text(changes):
+        click.echo(line)
+
+
+@main.command()
+@click.argument("interview_id", metavar="ID")
+@click.option(
+    "--file",
+    "source",
+    type=PathType(),
+    help="Replace the interview with this file instead of opening an editor.",
+)
+@db_option
+@reports_errors
+def edit(interview_id: str, source: Path | None, db: str | None) -> None:
+    """Change a tracked interview in your editor ($EDITOR); its events keep their ids.
+
+    \b
+    Example:
+      afterview edit nw7k2q
+      afterview edit nw7k2q --file northwind.toml
+    """
+    from afterview.formats.files import read_text
+    from afterview.tracker import commands as tracker
+
+    settings = user_settings()
+    with open_store(db) as store:
+        if source is not None:
+            text: str | None = read_text(source, "interview file (.toml)")
+        else:
+            text = click.edit(tracker.interview_text(store, interview_id), extension=".toml")
+        if text is None:
+            click.echo("No change.")
+            return
+        changes = tracker.edit(
+            store,
+            interview_id,
+            text,
+            now=now_utc(),
+            me=settings.me,
+            where=str(source or interview_id),
+            defaults=settings.defaults(),
+            base=source.parent if source else None,
+        )
+    click.echo(f"Updated {interview_id}.")
+    for line in changes_text(changes):
+        click.echo(line)
+
+
+@main.command()
+@click.argument("interview_id", metavar="ID")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@db_option
+@reports_errors
+def remove(interview_id: str, yes: bool, db: str | None) -> None:
+    """Stop tracking an interview (its events leave the feed).
+
+    \b
+    Example:
+      afterview remove nw7k2q --yes
+    """
+    from afterview.tracker import commands as tracker
+
+    if not yes and not click.confirm(f"Remove {interview_id} and all its actions?"):
+        click.echo("Kept.")
+        return
+    with open_store(db) as store:
+        tracker.remove(store, interview_id, now=now_utc(), me=user_settings().me)
+    click.echo(f"Removed {interview_id}.")
+
+
+def _mark(verb: str, interview_id: str, step: str, person: str | None, db: str | None) -> None:
+    from afterview.tracker import commands as tracker
+
+    handler = tracker.done if verb == "done" else tracker.skip
+    with open_store(db) as store:
+        actions = handler(store, interview_id, step, person=person)
+    for action in actions:
+        click.echo(f"Marked {verb}: {action_line(action)}")
+
+
+_person_option = click.option(
+    "--person", metavar="NAME", help="For steps with one action per person: whose."
+)
+
+
+@main.command()
+@click.argument("interview_id", metavar="ID")
+@click.argument("step")
+@_person_option
+@db_option
+@reports_errors
+def done(interview_id: str, step: str, person: str | None, db: str | None) -> None:
+    """Mark an action handled, so `next` stops showing it.
+
+    \b
+    Example:
+      afterview done nw7k2q thank-you
+      afterview done nw7k2q check-in-1
+    """
+    _mark("done", interview_id, step, person, db)
+
+
+@main.command()
+@click.argument("interview_id", metavar="ID")
+@click.argument("step")
+@_person_option
+@db_option
+@reports_errors
+def skip(interview_id: str, step: str, person: str | None, db: str | None) -> None:
+    """Mark an action you will not take, so `next` stops showing it.
+
+    \b
+    Example:
+      afterview skip nw7k2q handwritten-note
+    """
+    _mark("skipped", interview_id, step, person, db)
+
+
+@main.command()
+@click.argument("interview_id", metavar="ID")
+@click.argument("step")
+@click.argument("day", metavar="DATE", type=date_type)
+@_person_option
+@db_option
+@reports_errors
+def move(
+    interview_id: str, step: str, day: dt.datetime, person: str | None, db: str | None
+) -> None:
+    """Move one action to a date you choose (still a business day, still polite).
+
+    \b
+    Example:
+      afterview move nw7k2q check-in-1 2026-12-02
+    """
+    from afterview.tracker import commands as tracker
+
+    with open_store(db) as store:
+        action = tracker.move(
+            store,
+            interview_id,
+            step,
+            day.date(),
+            now=now_utc(),
+            me=user_settings().me,
+            person=person,
+            today=dt.date.today(),
+        )
+    click.echo(f"Moved: {action_line(action)}")

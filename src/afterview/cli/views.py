@@ -1,0 +1,125 @@
+"""Every text and JSON rendering of plans and tracked actions, in one place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from afterview.model import FollowUp, Plan
+    from afterview.settings import Settings
+    from afterview.tracker.records import Action, Changes
+
+
+def print_warnings(plan: Plan, settings: Settings) -> None:
+    for warning in plan.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not settings.name:
+        click.echo(
+            "tip: drafts are signed '[your name]'; run: afterview config set name \"Your Name\"",
+            err=True,
+        )
+
+
+def span(followups: tuple[FollowUp, ...]) -> str:
+    if not followups:
+        return ""
+    first, last = followups[0].date, followups[-1].date
+    return f" ({first:%a} {first.day} {first:%b} to {last:%a} {last.day} {last:%b %Y})"
+
+
+def timeline_text(made: Plan) -> str:
+    interview = made.interview
+    lines = [
+        f"{interview.company}, {interview.role}: interview "
+        f"{day_text(interview.start.date())} {interview.start:%H:%M} ({interview.timezone}), "
+        f"policy {made.policy}",
+    ]
+    if made.decision.date is not None:
+        lines.append(f"Decision expected: {made.decision.describe()}")
+    else:
+        lines.append("Decision expected: no date given")
+    if interview.no_follow_ups:
+        lines.append("They asked for no follow-ups: only courtesies are planned.")
+    lines.append("")
+    for f in made.followups:
+        when = f"{f.start:%H:%M}" if f.start else "all day"
+        who = f.person.name if f.person else "you"
+        lines.append(f"{day_text(f.date)}  {when:<7}  {f.label:<16}  {who}")
+        lines.append(f"    {f.title}")
+        lines.append(f"    why: {f.reason}")
+    return "\n".join(lines)
+
+
+def day_text(day: dt.date) -> str:
+    """``Mon  7 Dec 2026``: unpadded like the reasons, aligned in columns."""
+    return f"{day:%a} {day.day:>2} {day:%b %Y}"
+
+
+def plan_json(made: Plan) -> dict[str, Any]:
+    """The plan as JSON-ready data; the keys are documented in the README."""
+    from afterview.core.drafts import mailto
+    from afterview.formats.ics import uid_for
+
+    interview = made.interview
+    return {
+        "company": interview.company,
+        "role": interview.role,
+        "candidate": interview.candidate,
+        "interview": {
+            "start": interview.start.isoformat(),
+            "end": interview.end.isoformat(),
+            "timezone": interview.timezone,
+            "country": interview.country,
+            "subdivision": interview.subdivision,
+        },
+        "policy": made.policy,
+        "decision": {
+            "said": made.decision.phrase,
+            "date": made.decision.date.isoformat() if made.decision.date else None,
+            "few_days": made.decision.few_days,
+        },
+        "no_follow_ups": interview.no_follow_ups,
+        "events": [
+            {
+                "uid": uid_for(interview.key, f),
+                "date": f.date.isoformat(),
+                "weekday": f"{f.date:%A}",
+                "time": f"{f.start:%H:%M}" if f.start else None,
+                "minutes": f.minutes or None,
+                "step": f.step,
+                "number": f.number or None,
+                "label": f.label,
+                "person": f.person.name if f.person else None,
+                "channel": f.channel,
+                "title": f.title,
+                "why": f.reason,
+                "status": f.status,
+                "draft": None
+                if f.draft is None
+                else {
+                    "to": f.draft.to,
+                    "subject": f.draft.subject,
+                    "body": f.draft.body,
+                    "mailto": mailto(f.draft),
+                },
+            }
+            for f in made.followups
+        ],
+        "warnings": list(made.warnings),
+    }
+
+
+def action_line(action: Action, with_company: bool = True) -> str:
+    when = f"{action.time:%H:%M}" if action.time else "all day"
+    where = f"{action.interview_id}  " if with_company else ""
+    return f"{day_text(action.date)}  {when:<7}  {where}{action.title}"
+
+
+def changes_text(changes: Changes) -> list[str]:
+    lines = [f"  cancelled: {action_line(a)}" for a in changes.cancelled]
+    lines += [f"  changed:   {action_line(a)}" for a in changes.changed]
+    lines += [f"  added:     {action_line(a)}" for a in changes.added]
+    return lines
