@@ -832,7 +832,7 @@ def test_fast_uuid5_matches_the_standard_library(name: str) -> None:
     """The UID hash built on CPython's own SHA-1 equals uuid.uuid5 for the same name."""
     import uuid
 
-    from afterview.formats.ics import UID_NAMESPACE, _uuid5
+    from afterview.formats.eventcodec import UID_NAMESPACE, _uuid5
 
     assert _uuid5(name) == uuid.uuid5(UID_NAMESPACE, name)
 
@@ -842,7 +842,7 @@ def test_check_in_uid_survives_a_change_of_contact() -> None:
     import datetime as dt
 
     from afterview.core.planner import make_plan
-    from afterview.formats.ics import uid_for
+    from afterview.formats.eventcodec import uid_for
     from afterview.model import Interview, Interviewer
 
     dana, omar = Interviewer("Dana Lee"), Interviewer("Omar Haddad")

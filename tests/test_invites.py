@@ -13,22 +13,21 @@ from typing import Any
 
 import pytest
 
+from afterview.core.addresses import registrable_name
 from afterview.errors import FileProblem, InviteError, PlaceError
 from afterview.formats.files import is_invitation
-from afterview.formats.ics import read_invitation
+from afterview.formats.icsread import Invitation, read_invitation
 from afterview.formats.interviewfile import dumps_interview, parse_interview, read_interview
-from afterview.invite.interview import (
-    Invitation,
+from afterview.invite.guesses import (
     company_from_domain,
     company_from_summary,
     display_name,
-    interview_from_invitation,
-    load_invitation,
     meeting_links,
-    registrable_name,
     role_from_summary,
     suggest_country,
 )
+from afterview.invite.interview import interview_from_invitation
+from afterview.invite.mail import load_invitation
 from afterview.model import Interview, Interviewer
 
 INVITES = Path(__file__).parent / "invites"

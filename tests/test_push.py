@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from afterview.errors import TrackerError
-from afterview.formats import ics
+from afterview.formats import icsread
 from afterview.publish import feed
 from afterview.publish.caldav import calendar_object, fingerprint, push
 from afterview.tracker import commands as tracker
@@ -148,7 +148,7 @@ def events_on(server: Radicale, calendar: str) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for data in resources(server, calendar).values():
         assert b"METHOD:" not in data  # RFC 4791 4.1: no METHOD in a calendar object
-        events = ics.read_events(data)
+        events = icsread.read_events(data)
         assert len(events) == 1
         found[events[0]["uid"]] = events[0]
     return found
@@ -157,7 +157,7 @@ def events_on(server: Radicale, calendar: str) -> dict[str, dict[str, Any]]:
 def feed_events(store: Store, now: dt.datetime, candidate: str | None = None) -> dict[str, Any]:
     """The feed's events by UID."""
     data, _ = feed.render_feed(store, now=now, candidate=candidate)
-    return {e["uid"]: e for e in ics.read_events(data)}
+    return {e["uid"]: e for e in icsread.read_events(data)}
 
 
 def planned(events: dict[str, Any]) -> dict[str, Any]:

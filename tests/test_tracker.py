@@ -401,7 +401,7 @@ def test_edit_keeps_uids_and_bumps_only_what_changed(store: Store) -> None:
 
 def test_edit_of_the_time_zone_alone_bumps_the_timed_events(store: Store) -> None:
     """Same local time in another zone is another instant: clients must see the change."""
-    from afterview.formats.ics import read_events
+    from afterview.formats.icsread import read_events
     from afterview.publish.feed import render_feed
 
     added = tracker.add(store, interview(), now=NOW)

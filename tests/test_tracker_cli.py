@@ -10,7 +10,7 @@ import pytest
 from click.testing import Result
 from freezegun import freeze_time
 
-from afterview.formats.ics import read_events
+from afterview.formats.icsread import read_events
 
 RunCli = Callable[..., Result]  # the conftest fixture's type
 SAMPLES = Path(__file__).parent.parent / "samples"

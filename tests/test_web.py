@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from afterview.errors import AfterviewError
-from afterview.formats import ics
+from afterview.formats import icsread
 from afterview.publish import feed, web
 from afterview.tracker import commands as tracker
 from afterview.tracker import queries, records, tokens
@@ -152,7 +152,7 @@ def test_feed_is_served_with_the_headers_clients_need(client: TestClient, tracke
     assert response.content.startswith(b"BEGIN:VCALENDAR\r\n")
     with Store(tracked.path) as store:
         assert response.content == feed.render_feed(store, now=RENDER)[0]
-    assert len(ics.read_events(response.content)) == 10
+    assert len(icsread.read_events(response.content)) == 10
 
 
 def test_unchanged_feed_keeps_its_bytes_etag_and_date(

@@ -173,7 +173,8 @@ def read_interview_file(
 
 
 def from_invitation(path: Path, settings: Settings, invite: dict[str, Any]) -> Interview:
-    from afterview.invite.interview import interview_from_invitation, load_invitation
+    from afterview.invite.interview import interview_from_invitation
+    from afterview.invite.mail import load_invitation
 
     me = invite.get("me") or os.environ.get("AFTERVIEW_EMAIL") or settings.email
     options = {k: invite.get(k) for k in ("country", "subdivision", "timezone", "company", "role")}

@@ -61,7 +61,7 @@ def day_text(day: dt.date) -> str:
 def plan_json(made: Plan) -> dict[str, Any]:
     """The plan as JSON-ready data; the keys are documented in the README."""
     from afterview.core.drafts import mailto
-    from afterview.formats.ics import uid_for
+    from afterview.formats.eventcodec import uid_for
 
     interview = made.interview
     return {

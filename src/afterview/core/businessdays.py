@@ -5,8 +5,7 @@ country, region and year are worked out once per process (a flag per day and a
 sorted list of day numbers), so ``bd()`` and ``roll()`` are a binary search, not a
 walk asking the holidays library about every day, and a plan or a tracker import
 asking thousands of questions stays cheap. The user's blackout dates are taken out
-per calendar.
-"""
+per calendar."""
 
 from __future__ import annotations
 
@@ -17,11 +16,11 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
-from dateutil.relativedelta import relativedelta
-
 from afterview.errors import PlaceError, close_matches
 
 ONE_DAY = dt.timedelta(days=1)
+
+
 # No realistic calendar has this many non-working days in a row; a longer run
 # means the inputs are broken, and we stop instead of looping forever.
 _MAX_GAP = 400
@@ -264,45 +263,6 @@ class BusinessCalendar:
         while day > floor and not self.is_business_day(day):
             day -= ONE_DAY
         return max(day, floor)
-
-
-def expand_series(
-    rules: list[str],
-    start: dt.datetime,
-    more: list[dt.datetime],
-    less: list[dt.datetime],
-    limit: int,
-) -> list[dt.datetime]:
-    """The first ``limit`` meetings of a recurring series (RRULE texts, RDATE, EXDATE).
-
-    Starts at ``start``, which counts as the first meeting; a rule that cannot be
-    read gives the first meeting alone.
-    """
-    from dateutil.rrule import rruleset, rrulestr
-
-    series = rruleset()
-    try:
-        for rule in rules:
-            series.rrule(rrulestr(rule, dtstart=start))  # type: ignore[arg-type]
-    except (ValueError, TypeError):
-        return [start]
-    series.rdate(start)
-    for moment in more:
-        series.rdate(moment)
-    for moment in less:
-        series.exdate(moment)
-    found: list[dt.datetime] = []
-    for moment in series:
-        found.append(moment)
-        if len(found) == limit:
-            break
-    return found
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus whole calendar months; 31 Jan plus one month is the last day of February."""
-    later: dt.date = day + relativedelta(months=months)
-    return later
 
 
 def open_calendar(

@@ -10,7 +10,9 @@ import datetime as dt
 import itertools
 from typing import NamedTuple
 
-from afterview.core.businessdays import BusinessCalendar, add_months
+from afterview.core.addresses import domain_of, is_free_mail
+from afterview.core.businessdays import BusinessCalendar
+from afterview.core.dates import add_months
 from afterview.core.drafts import draft_for
 from afterview.errors import PolicyError
 from afterview.model import Decision, FollowUp, Interview, Interviewer, Me, Plan, short_date
@@ -21,38 +23,6 @@ NEXT_MORNING = dt.time(8, 30)
 MIN_GAP_DAYS = 3
 WINDOW_DAYS = 7
 MAX_IN_WINDOW = 2
-
-FREE_MAIL = frozenset(
-    {
-        "gmail.com",
-        "googlemail.com",
-        "outlook.com",
-        "hotmail.com",
-        "hotmail.co.uk",
-        "live.com",
-        "msn.com",
-        "yahoo.com",
-        "yahoo.co.uk",
-        "ymail.com",
-        "aol.com",
-        "icloud.com",
-        "me.com",
-        "mac.com",
-        "proton.me",
-        "protonmail.com",
-        "gmx.com",
-        "gmx.de",
-        "gmx.net",
-        "web.de",
-        "mail.com",
-        "yandex.com",
-        "yandex.ru",
-        "zoho.com",
-        "qq.com",
-        "163.com",
-        "fastmail.com",
-    }
-)
 
 
 class _Context(NamedTuple):
@@ -355,8 +325,7 @@ def warnings_for(interview: Interview, policy: Policy) -> list[str]:
     """Things the user should know before sending anything."""
     found: list[str] = []
     for person in interview.interviewers:
-        domain = (person.email or "").rpartition("@")[2].lower()
-        if domain in FREE_MAIL:
+        if is_free_mail(domain_of(person.email)):
             found.append(
                 f"{person.email} ({person.name}) looks like a personal address: follow-ups "
                 "belong at a business address, so ask for a work email or write to the "

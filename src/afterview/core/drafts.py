@@ -8,11 +8,11 @@ re-planned calendar does not churn its event descriptions.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 from urllib.parse import quote
 
+from afterview.core.addresses import is_address
 from afterview.model import Decision, Draft, Interview, Interviewer, Me, long_date
 
 # The only placeholder a draft may contain: everything else is filled in or left out.
@@ -22,7 +22,6 @@ LINKEDIN_LIMIT = 300
 
 _CLOSING = "Kind regards,"
 # Good enough to tell an address from a phone number or a URL; the mail client does the rest.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class _Ask(NamedTuple):
@@ -85,7 +84,7 @@ def draft_for(
 
 def mailto(draft: Draft) -> str | None:
     """A ``mailto:`` link that opens the draft in a mail client, or None without an address."""
-    if draft.to is None or not _EMAIL.match(draft.to.strip()):
+    if draft.to is None or not is_address(draft.to.strip()):
         return None
     fields = []
     if draft.subject:

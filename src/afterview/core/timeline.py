@@ -10,7 +10,8 @@ import calendar
 import datetime as dt
 import re
 
-from afterview.core.businessdays import BusinessCalendar, add_months
+from afterview.core.businessdays import BusinessCalendar
+from afterview.core.dates import add_months
 from afterview.errors import TimelineError
 from afterview.model import Decision, short_date
 

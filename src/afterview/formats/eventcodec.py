@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from typing import TYPE_CHECKING
+
+from afterview.model import FollowUp
+
+if TYPE_CHECKING:
+    # Only reading an invitation needs these; plan and feed never load invite.py.
+    pass
+
+
 import json
 
-from afterview.model import Draft, FollowUp, Interviewer
+from afterview.model import Draft, Interviewer
 
 
 def stamp_of(now: dt.datetime) -> str:
@@ -95,3 +105,29 @@ def decode_followup(text: str, status: str = "planned", sequence: int = 0) -> Fo
         hint=str(data["hint"]),
         per_person=bool(data.get("per_person", False)),
     )
+
+
+UID_NAMESPACE = uuid.UUID("5d0c5c50-8e0f-4a4e-9a8b-6f1d2f7a6d10")
+
+
+def uid_for(interview_key: str, followup: FollowUp) -> str:
+    """A UID that stays the same when the plan is made again, so clients update, not copy."""
+    # Only an event sent to each interviewer names its person: a check-in keeps its UID
+    # when the user changes who the contact is.
+    person = followup.person.name.casefold() if followup.person and followup.per_person else ""
+    name = f"{interview_key}|{followup.step}|{followup.number}|{person}"
+    return f"{_uuid5(name)}@afterview"
+
+
+def _uuid5(name: str) -> uuid.UUID:
+    """uuid.uuid5(UID_NAMESPACE, name), without loading OpenSSL for one SHA-1.
+
+    ``uuid.uuid5`` imports hashlib, whose OpenSSL binding costs a few milliseconds
+    of every cold start; CPython's built-in SHA-1 gives the same digest.
+    """
+    try:
+        from _sha1 import sha1  # type: ignore[import-not-found]
+    except ImportError:  # a Python built without it
+        return uuid.uuid5(UID_NAMESPACE, name)
+    digest = sha1(UID_NAMESPACE.bytes + name.encode("utf-8")).digest()
+    return uuid.UUID(bytes=digest[:16], version=5)

@@ -12,6 +12,7 @@ import zoneinfo
 from pathlib import Path
 from typing import Any
 
+from afterview.core.addresses import is_address
 from afterview.errors import InterviewError, PlaceError, close_matches
 from afterview.formats.files import dumps_toml, line_of, parse_toml, read_text
 from afterview.model import CHANNELS, Interview, Interviewer
@@ -47,7 +48,6 @@ INTERVIEWER_KEYS = (
 )
 REQUIRED = ("company", "role", "start", "timezone", "country", "interviewers")
 FIRST_YEAR, LAST_YEAR = 2000, 2099
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -269,7 +269,7 @@ def _interviewers(value: Any, text: str, where: str) -> tuple[Interviewer, ...]:
         if "name" not in table:
             raise InterviewError(f"{where}: interviewer {index} has no 'name': add name = \"...\"")
         email = read.text_or_none("email")
-        if email is not None and not _EMAIL.match(email):
+        if email is not None and not is_address(email):
             read.fail("email", f"'{email}' is not an email address")
         linkedin = read.text_or_none("linkedin")
         if linkedin is not None and not linkedin.startswith(("https://", "http://")):

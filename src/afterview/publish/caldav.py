@@ -24,7 +24,7 @@ from caldav.elements import dav
 from caldav.lib import error as dav_error
 
 from afterview.errors import TrackerError
-from afterview.formats import ics
+from afterview.formats import ics, icsread
 from afterview.publish import feed
 from afterview.tracker.store import Store
 
@@ -104,7 +104,7 @@ def _local_events(
     found: list[_Local] = []
     for chunk in chunks[1:-1]:  # the first and last pieces are the feed's header and footer
         body = calendar_object(chunk)
-        for event in ics.read_events(body):
+        for event in icsread.read_events(body):
             found.append(_Local(event["uid"], event["status"].upper() == "CANCELLED", body))
     return found
 

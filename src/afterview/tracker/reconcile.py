@@ -15,8 +15,7 @@ from dataclasses import dataclass, replace
 from afterview.core import cadence
 from afterview.core.planner import get_policy, make_plan
 from afterview.errors import PolicyError
-from afterview.formats.eventcodec import encode_followup, stamp_of, timeline_key
-from afterview.formats.ics import uid_for
+from afterview.formats.eventcodec import encode_followup, stamp_of, timeline_key, uid_for
 from afterview.model import FollowUp, Me, Plan, short_date
 from afterview.policies import Policy
 from afterview.tracker.records import (
