@@ -52,10 +52,10 @@ from pathlib import Path
 from typing import Any
 
 from afterview.core import businessdays
-from afterview.core.planner import make_plan
 from afterview.errors import AfterviewError
 from afterview.formats import eventcodec, ics
 from afterview.formats.interviewfile import parse_interview
+from afterview.policies import plan_interview
 from afterview.publish import feed
 from afterview.tracker import backup, queries
 from afterview.tracker import commands as tracker
@@ -480,7 +480,7 @@ def plan_share(seed: int, count: int) -> tuple[float, float, int]:
     texts = [interview_toml(rng, n, f"Company {n}", day) for n, day in enumerate(days)]
     interviews = [parse_interview(t, "generated") for t in texts]
     for interview in interviews:
-        make_plan(interview)  # warm: policies parsed, years cached
+        plan_interview(interview)  # warm: policies parsed, years cached
     spent = [0.0]
     calls = [0]
     names = ("bd", "roll", "is_business_day", "why_not", "skipped", "last_business_day", "week_end")
@@ -504,13 +504,13 @@ def plan_share(seed: int, count: int) -> tuple[float, float, int]:
 
     start = time.perf_counter()
     for interview in interviews:
-        make_plan(interview)
+        plan_interview(interview)
     total = time.perf_counter() - start
     for name in names:
         setattr(businessdays.BusinessCalendar, name, timed(originals[name]))
     try:
         for interview in interviews:
-            make_plan(interview)
+            plan_interview(interview)
     finally:
         for name, method in originals.items():
             setattr(businessdays.BusinessCalendar, name, method)

@@ -23,16 +23,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from afterview.cli import main
+from afterview.core.policy import AUDIENCES, CONDITIONS, FIXED_ANCHORS, UNITS
 from afterview.formats.files import dumps_toml
 from afterview.model import STEP_NAMES
-from afterview.policies import (
-    AUDIENCES,
-    BUILT_IN,
-    CONDITIONS,
-    FIXED_ANCHORS,
-    UNITS,
-    built_in_text,
-)
+from afterview.policies import BUILT_IN, built_in_text
 
 # Exit codes a bad input may give: every documented code except 1 (a bug) and 130.
 DOCUMENTED = frozenset(range(2, 12))

@@ -841,9 +841,9 @@ def test_check_in_uid_survives_a_change_of_contact() -> None:
     """Changing who the contact is keeps the check-ins' UIDs; per-person events differ."""
     import datetime as dt
 
-    from afterview.core.planner import make_plan
     from afterview.formats.eventcodec import uid_for
     from afterview.model import Interview, Interviewer
+    from afterview.policies import plan_interview
 
     dana, omar = Interviewer("Dana Lee"), Interviewer("Omar Haddad")
     base = Interview(
@@ -859,7 +859,7 @@ def test_check_in_uid_survives_a_change_of_contact() -> None:
     switched = base._replace(interviewers=(dana._replace(contact=True), omar))
 
     def uids(interview: Interview, step: str) -> set[str]:
-        made = make_plan(interview)
+        made = plan_interview(interview)
         return {uid_for(interview.key, f) for f in made.followups if f.step == step}
 
     assert uids(base, "check-in") == uids(switched, "check-in")

@@ -25,9 +25,9 @@ from typing import Any
 
 import pytest
 
-from afterview.core.planner import make_plan
 from afterview.errors import InterviewError, PolicyError, TimelineError
 from afterview.model import FollowUp, Interview, Interviewer, Plan
+from afterview.policies import plan_interview
 
 Row = tuple[str, int, str | None, dt.date]
 Timed = tuple[str, str | None, dt.datetime, int]
@@ -744,14 +744,14 @@ CASE_IDS = [case.id for case in CASES]
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_plan_has_exactly_the_hand_computed_dates(case: Case) -> None:
     """The plan holds exactly the expected steps, numbers, people and dates."""
-    plan = make_plan(case.interview)
+    plan = plan_interview(case.interview)
     assert rows_of(plan) == sorted(case.rows, key=row_key)
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_timed_events_start_when_the_spec_says(case: Case) -> None:
     """Debriefs and same-day thank-yous start and last as Reading 6 says; the rest are all-day."""
-    plan = make_plan(case.interview)
+    plan = plan_interview(case.interview)
     assert timed_of(plan) == sorted(case.timed, key=timed_key)
     for followup in plan.followups:
         if followup.start is not None:
@@ -761,7 +761,7 @@ def test_timed_events_start_when_the_spec_says(case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_decision_phrase_resolves_to_the_expected_date(case: Case) -> None:
     """The interviewer's phrase resolves to the hand-computed S, and "a few days" is flagged."""
-    decision = make_plan(case.interview).decision
+    decision = plan_interview(case.interview).decision
     assert decision.date == case.decision
     assert decision.few_days is case.few_days
 
@@ -769,14 +769,14 @@ def test_decision_phrase_resolves_to_the_expected_date(case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_followups_are_sorted_by_date(case: Case) -> None:
     """The plan lists its actions in date order, and a fresh plan has no keep-on-file step."""
-    followups: tuple[FollowUp, ...] = make_plan(case.interview).followups
+    followups: tuple[FollowUp, ...] = plan_interview(case.interview).followups
     assert [f.date for f in followups] == sorted(f.date for f in followups)
     assert all(f.step != "keep-on-file" for f in followups)
 
 
 def test_check_in_reason_names_what_they_said() -> None:
     """A check-in after a stated date says so, with the date (rule 6)."""
-    plan = make_plan(CASES[0].interview)
+    plan = plan_interview(CASES[0].interview)
     first = next(f for f in plan.followups if f.step == "check-in" and f.number == 1)
     assert "by Friday" in first.reason
     assert "Fri 27 Nov" in first.reason
@@ -816,14 +816,14 @@ def test_same_day_thank_you_time(
     policy: str, day: dt.date, hours: str, expected: dt.datetime
 ) -> None:
     """The same-day thank-you starts after E, or at 08:30 the next morning after 21:00."""
-    plan = make_plan(interview("US-NY", day, hours, policy, (SAM,)))
+    plan = plan_interview(interview("US-NY", day, hours, policy, (SAM,)))
     (thank_you,) = [f for f in plan.followups if f.step == "thank-you"]
     assert (thank_you.start, thank_you.minutes, thank_you.date) == (expected, 30, expected.date())
 
 
 def test_late_deadline_debrief_stays_at_end_time() -> None:
     """The debrief starts at E even when the thank-you moves to the next morning."""
-    plan = make_plan(interview("US-NY", TUE, "21:00-22:30", "deadline", (SAM,)))
+    plan = plan_interview(interview("US-NY", TUE, "21:00-22:30", "deadline", (SAM,)))
     (debrief,) = [f for f in plan.followups if f.step == "debrief"]
     (thank_you,) = [f for f in plan.followups if f.step == "thank-you"]
     assert (debrief.start, debrief.minutes, debrief.person) == (at(TUE, "22:30"), 20, None)
@@ -833,7 +833,7 @@ def test_late_deadline_debrief_stays_at_end_time() -> None:
 def test_unknown_policy_is_refused() -> None:
     """A policy name that is not built in raises PolicyError."""
     with pytest.raises(PolicyError):
-        make_plan(interview("US-NY", TUE, "10:00-11:00", "weekly-pester", (SAM,)))
+        plan_interview(interview("US-NY", TUE, "10:00-11:00", "weekly-pester", (SAM,)))
 
 
 @pytest.mark.parametrize(
@@ -842,13 +842,13 @@ def test_unknown_policy_is_refused() -> None:
 def test_unreadable_decision_phrase_is_refused(phrase: str) -> None:
     """A phrase outside the timeline table is refused, never guessed."""
     with pytest.raises(TimelineError):
-        make_plan(interview("US-NY", TUE, "10:00-11:00", "standard", (SAM,), phrase))
+        plan_interview(interview("US-NY", TUE, "10:00-11:00", "standard", (SAM,), phrase))
 
 
 def test_decision_date_before_the_interview_is_refused() -> None:
     """An ISO decision date earlier than NY_DAY is refused (Reading 3)."""
     with pytest.raises(InterviewError):
-        make_plan(interview("US-NY", TUE, "10:00-11:00", "standard", (SAM,), "2026-11-30"))
+        plan_interview(interview("US-NY", TUE, "10:00-11:00", "standard", (SAM,), "2026-11-30"))
 
 
 def test_late_thank_you_and_same_day_decision_do_not_collide() -> None:
@@ -860,7 +860,7 @@ def test_late_thank_you_and_same_day_decision_do_not_collide() -> None:
     # moves to the next business day, Mon 5 Jan. Check-in 2 = bd(Mon 5 Jan, 5) = Mon 12 Jan.
     # Move on = bd(Mon 12 Jan, 5): 13, 14, 15, 16, Mon 19 is Martin Luther King Jr. Day,
     # so Tue 20 Jan.
-    made = make_plan(
+    made = plan_interview(
         interview("US-NY", d(2026, 1, 1), "19:30-20:30", "standard", (dana,), "2026-01-01")
     )
     by_label = {f.label: f for f in made.followups if f.person is None or f.step != "thank-you"}

@@ -13,10 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from afterview.cli import main
-from afterview.core.planner import check_policy, get_policy, make_plan
+from afterview.core.policy import parse_policy
 from afterview.errors import AfterviewError, FileProblem, PolicyError
 from afterview.model import Interview, Interviewer
-from afterview.policies import BUILT_IN, built_in_text, load_policy, parse_policy
+from afterview.policies import BUILT_IN, built_in_text, get_policy, load_policy, plan_interview
+from afterview.policies.trial import check_policy
 
 HEAD = """\
 name = "mine"
@@ -203,13 +204,13 @@ def test_a_custom_policy_that_keeps_rule_4_is_accepted(tmp_path: Path) -> None:
 def test_a_custom_policy_plans_its_dates(tmp_path: Path) -> None:
     """A custom policy plans check-ins 7 days apart, rolled off weekends, by path."""
     path = write(tmp_path, WEEKLY)
-    plan = make_plan(INTERVIEW, policy=str(path))
+    plan = plan_interview(INTERVIEW, policy=str(path))
     dates = {f.label: f.date for f in plan.followups}
     assert plan.policy == "mine"
     assert dates["check-in-1"] == dt.date(2026, 12, 8)  # Tue 1 Dec + 7 days
     assert dates["check-in-2"] == dt.date(2026, 12, 15)
     assert dates["move-on"] == dt.date(2026, 12, 22)  # bd(Tue 15 Dec, 5)
-    with_date = make_plan(INTERVIEW, policy=str(path), decision="by Friday")
+    with_date = plan_interview(INTERVIEW, policy=str(path), decision="by Friday")
     said = {f.label: f.date for f in with_date.followups}
     assert said["check-in-1"] == dt.date(2026, 12, 7)  # bd(Fri 4 Dec, 1)
     assert said["check-in-2"] == dt.date(2026, 12, 14)
@@ -297,7 +298,7 @@ def test_rule_4_is_checked_when_planning_with_a_custom_policy(tmp_path: Path) ->
     """make_plan refuses a rule-4-breaking policy file before planning anything."""
     path = write(tmp_path, RULE_4[0][1])
     with pytest.raises(PolicyError, match="rule 4"):
-        make_plan(INTERVIEW, policy=str(path))
+        plan_interview(INTERVIEW, policy=str(path))
 
 
 def test_bad_toml_names_line_and_column(tmp_path: Path) -> None:
@@ -347,8 +348,8 @@ def test_a_copy_of_a_built_in_plans_like_the_built_in(name: str, tmp_path: Path)
     """Planning with a file copy of a built-in gives the same dates as the built-in."""
     path = write(tmp_path, built_in_text(name), f"{name}.toml")
     for decision in (None, "by Friday", "a few days"):
-        mine = make_plan(INTERVIEW, policy=str(path), decision=decision)
-        theirs = make_plan(INTERVIEW, policy=name, decision=decision)
+        mine = plan_interview(INTERVIEW, policy=str(path), decision=decision)
+        theirs = plan_interview(INTERVIEW, policy=name, decision=decision)
         assert [(f.label, f.date) for f in mine.followups] == [
             (f.label, f.date) for f in theirs.followups
         ]

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from afterview.core.businessdays import open_calendar
-from afterview.core.planner import make_plan
 from afterview.model import FollowUp, Interview, Interviewer, Plan
+from afterview.policies import plan_interview
 
 POLICIES = ("standard", "biweekly", "three-strikes", "deadline", "minimal")
 
@@ -140,7 +140,7 @@ def contact_dates(plan: Plan) -> list[dt.date]:
 @given(interviews())
 def test_later_actions_land_on_business_days(interview: Interview) -> None:
     """Every all-day action falls after the interview day, on a business day."""
-    plan = make_plan(interview)
+    plan = plan_interview(interview)
     calendar = open_calendar(interview.country, interview.subdivision, interview.blackout)
     for followup in plan.followups:
         if followup.start is None:
@@ -152,7 +152,7 @@ def test_later_actions_land_on_business_days(interview: Interview) -> None:
 @given(interviews())
 def test_timed_events_are_on_the_interview_day_or_the_next_morning(interview: Interview) -> None:
     """Timed events sit on I, except a late thank-you at 08:30 the next morning."""
-    plan = make_plan(interview)
+    plan = plan_interview(interview)
     next_morning = dt.datetime.combine(interview.day + dt.timedelta(days=1), dt.time(8, 30))
     for followup in plan.followups:
         if followup.start is None:
@@ -172,7 +172,7 @@ def test_timed_events_are_on_the_interview_day_or_the_next_morning(interview: In
 @given(interviews())
 def test_rule_4_spaces_contacts_to_the_employer(interview: Interview) -> None:
     """Check-ins are never under 3 days apart, and never more than two in 7 days (rule 4)."""
-    plan = make_plan(interview)
+    plan = plan_interview(interview)
     dates = contact_dates(plan)
     for earlier, later in pairwise(dates):
         assert (later - earlier).days >= 3, dates
@@ -184,7 +184,7 @@ def test_rule_4_spaces_contacts_to_the_employer(interview: Interview) -> None:
 @given(interviews())
 def test_steps_come_in_order(interview: Interview) -> None:
     """Debrief, same-day thank-you, check-ins in number order, then the move-on date."""
-    plan = make_plan(interview)
+    plan = plan_interview(interview)
     debriefs, thank_yous = steps(plan, "debrief"), steps(plan, "thank-you")
     check_ins = sorted(steps(plan, "check-in"), key=lambda f: f.number)
     (move_on,) = steps(plan, "move-on")
@@ -207,14 +207,14 @@ def test_steps_come_in_order(interview: Interview) -> None:
 @given(interviews())
 def test_planning_is_deterministic(interview: Interview) -> None:
     """Planning the same interview twice gives the same plan."""
-    assert make_plan(interview) == make_plan(interview)
+    assert plan_interview(interview) == plan_interview(interview)
 
 
 @PROPERTY_SETTINGS
 @given(interviews())
 def test_one_event_per_step_number_and_person(interview: Interview) -> None:
     """No two events share step, number and person, and the plan is in date order."""
-    plan = make_plan(interview)
+    plan = plan_interview(interview)
     keys = [(f.step, f.number, f.person.name if f.person else None) for f in plan.followups]
     assert len(keys) == len(set(keys)), keys
     assert [f.date for f in plan.followups] == sorted(f.date for f in plan.followups)
@@ -225,7 +225,7 @@ def test_one_event_per_step_number_and_person(interview: Interview) -> None:
 @given(interviews())
 def test_who_gets_what(interview: Interview) -> None:
     """Thank-yous go to everyone, check-ins to the contact, LinkedIn only to those who may."""
-    plan = make_plan(interview)
+    plan = plan_interview(interview)
     everyone = sorted(person.name for person in interview.interviewers)
     assert sorted(f.person.name for f in steps(plan, "thank-you") if f.person) == everyone
     for check_in in steps(plan, "check-in"):
@@ -249,7 +249,7 @@ def test_who_gets_what(interview: Interview) -> None:
 @given(interviews())
 def test_check_ins_follow_the_policy_options(interview: Interview) -> None:
     """No follow-ups drops every check-in, skip drops its own; the move-on date always stays."""
-    plan = make_plan(interview)
+    plan = plan_interview(interview)
     numbers = {f.number for f in steps(plan, "check-in")}
     if interview.no_follow_ups:
         expected: set[int] = set()

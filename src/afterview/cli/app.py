@@ -202,10 +202,12 @@ def plan_file(
     settings: Settings,
     invite: dict[str, Any] | None = None,
 ) -> Plan:
-    from afterview.core.planner import make_plan
+    from afterview.policies import plan_interview
 
     interview = read_interview_file(file, settings, invite)
-    return make_plan(interview, settings.me, policy=policy, decision=decision, base=file.parent)
+    return plan_interview(
+        interview, settings.me, policy=policy, decision=decision, base=file.parent
+    )
 
 
 _INVITE_OPTIONS = ("country", "subdivision", "timezone", "me", "company", "role")

@@ -198,8 +198,8 @@ def check(file: Path) -> None:
     text = read_text(file, "TOML file")
     data = parse_toml(text, str(file))
     if "steps" in data and "interviewers" not in data:
-        from afterview.core.planner import check_policy
-        from afterview.policies import parse_policy
+        from afterview.core.policy import parse_policy
+        from afterview.policies.trial import check_policy
 
         policy = parse_policy(text, str(file))
         check_policy(policy)
@@ -208,12 +208,12 @@ def check(file: Path) -> None:
             f"and {policy.cadence_total} check-ins"
         )
         return
-    from afterview.core.planner import make_plan
     from afterview.formats.interviewfile import interview_from_dict
+    from afterview.policies import plan_interview
 
     settings = user_settings()
     interview = interview_from_dict(data, text, str(file), settings.defaults())
-    made = make_plan(interview, settings.me, base=file.parent)
+    made = plan_interview(interview, settings.me, base=file.parent)
     for warning in made.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(

@@ -144,11 +144,11 @@ def _save_new(interview: Interview, output: str | None) -> None:
     """Check a new interview plans, then write it (asking before replacing a file)."""
     from pathlib import Path
 
-    from afterview.core.planner import make_plan
     from afterview.formats.files import write_atomic
     from afterview.formats.interviewfile import dumps_interview
+    from afterview.policies import plan_interview
 
-    make_plan(interview)  # checks the country, region and timeline before anything is saved
+    plan_interview(interview)  # checks the country, region and timeline before anything is saved
     default = f"{_slug(interview.company)}-{interview.day.isoformat()}.toml"
     target = Path(output) if output else Path(default)
     if target.exists() and not click.confirm(f"{target} exists: replace it?", default=False):

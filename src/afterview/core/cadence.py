@@ -14,9 +14,9 @@ from afterview.core.addresses import domain_of, is_free_mail
 from afterview.core.businessdays import BusinessCalendar
 from afterview.core.dates import add_months
 from afterview.core.drafts import draft_for
+from afterview.core.policy import DateRule, Policy, PolicyStep
 from afterview.errors import PolicyError
 from afterview.model import Decision, FollowUp, Interview, Interviewer, Me, Plan, short_date
-from afterview.policies import DateRule, Policy, PolicyStep
 
 LATEST_SAME_DAY = dt.time(21, 0)
 NEXT_MORNING = dt.time(8, 30)

@@ -23,13 +23,12 @@ from pathlib import Path
 
 from afterview.core import cadence
 from afterview.core.businessdays import open_calendar
-from afterview.core.planner import make_plan
 from afterview.core.timeline import resolve
 from afterview.errors import PolicyError, TrackerError
 from afterview.formats.eventcodec import stamp_of
 from afterview.formats.interviewfile import dumps_interview, parse_interview
 from afterview.model import Interview, Me, long_date, short_date
-from afterview.policies import BUILT_IN
+from afterview.policies import BUILT_IN, plan_interview
 from afterview.tracker.reconcile import contact_of, reconcile, spacing_problem, utc_day
 from afterview.tracker.records import (
     HANDLED,
@@ -116,7 +115,9 @@ def add(
     ``base`` is the interview file's folder, for a custom policy named relative to it.
     """
     interview = _absolute_policy(_read_source(source, where, defaults), base)
-    plan = make_plan(interview, me)  # every problem with the file shows before anything is saved
+    plan = plan_interview(
+        interview, me
+    )  # every problem with the file shows before anything is saved
     stamp = stamp_of(now)
     with store.write():
         earlier = _earlier_round(store, round_of, interview) if round_of else None

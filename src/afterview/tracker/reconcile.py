@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from afterview.core import cadence
-from afterview.core.planner import get_policy, make_plan
+from afterview.core.planner import make_plan
+from afterview.core.policy import Policy
 from afterview.errors import PolicyError
 from afterview.formats.eventcodec import encode_followup, stamp_of, timeline_key, uid_for
 from afterview.model import FollowUp, Me, Plan, short_date
-from afterview.policies import Policy
+from afterview.policies import get_policy
 from afterview.tracker.records import (
     HANDLED,
     OPEN_OUTCOMES,
@@ -49,10 +50,11 @@ def plan_for(row: InterviewRow, me: Me | None) -> tuple[Plan, Policy]:
     outcome, news = row.outcome, row.outcome_on
     policy = get_policy(interview.policy)
     if row.timeline == 0 or row.decision is None or row.decision_on is None:
-        return make_plan(interview, me, outcome=outcome, news=news), policy
+        return make_plan(interview, policy, me, outcome=outcome, news=news), policy
     # A new timeline is read from the day they said it (the news), not the interview day.
     plan = make_plan(
         interview,
+        policy,
         me,
         decision=row.decision,
         decision_on=row.decision_on,
