@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from afterview.core.addresses import domain_of, is_free_mail
@@ -264,17 +265,18 @@ def _shift(day: dt.date, unit: str, amount: int) -> dt.date:
     return add_months(day, amount)
 
 
-def check_spacing(contacts: list[FollowUp], policy: str) -> None:
-    """Rule 4: check-ins at least 3 days apart, and at most two in any 7 days.
+def spacing_problem(contacts: Iterable[FollowUp]) -> str | None:
+    """What breaks rule 4 among these check-ins ("puts A and B ..."), or None.
 
-    Several events on one day for one step (a thank-you to each interviewer) are
-    one contact with the employer.
+    Rule 4: check-ins at least 3 days apart, and at most two in any 7 days. Several
+    events on one day for one step (a thank-you to each interviewer) are one contact
+    with the employer.
     """
     days = sorted({(f.date, f.label) for f in contacts})
     for (first, a), (second, b) in itertools.pairwise(days):
         if (second - first).days < MIN_GAP_DAYS:
-            raise PolicyError(
-                f"policy '{policy}' puts {a} ({short_date(first)}) and {b} "
+            return (
+                f"puts {a} ({short_date(first)}) and {b} "
                 f"({short_date(second)}) fewer than {MIN_GAP_DAYS} days apart: space "
                 "check-ins at least 3 days apart (rule 4 of the follow-up rules)"
             )
@@ -282,11 +284,19 @@ def check_spacing(contacts: list[FollowUp], policy: str) -> None:
         first, a = days[index]
         last, b = days[index + MAX_IN_WINDOW]
         if (last - first).days < WINDOW_DAYS:
-            raise PolicyError(
-                f"policy '{policy}' puts {MAX_IN_WINDOW + 1} check-ins between {a} "
+            return (
+                f"puts {MAX_IN_WINDOW + 1} check-ins between {a} "
                 f"({short_date(first)}) and {b} ({short_date(last)}), within 7 days: "
                 "allow at most two in any week (rule 4 of the follow-up rules)"
             )
+    return None
+
+
+def check_spacing(contacts: list[FollowUp], policy: str) -> None:
+    """Refuse check-ins that break rule 4, naming the policy that planned them."""
+    problem = spacing_problem(contacts)
+    if problem:
+        raise PolicyError(f"policy '{policy}' {problem}")
 
 
 def title(

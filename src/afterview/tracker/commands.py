@@ -23,13 +23,14 @@ from pathlib import Path
 
 from afterview.core import cadence
 from afterview.core.businessdays import open_calendar
+from afterview.core.cadence import spacing_problem
 from afterview.core.timeline import resolve
 from afterview.errors import PolicyError, TrackerError
 from afterview.formats.eventcodec import stamp_of
 from afterview.formats.interviewfile import dumps_interview, parse_interview
 from afterview.model import Interview, Me, long_date, short_date
 from afterview.policies import BUILT_IN, plan_interview
-from afterview.tracker.reconcile import contact_of, reconcile, spacing_problem, utc_day
+from afterview.tracker.reconcile import contact_of, reconcile, utc_day
 from afterview.tracker.records import (
     HANDLED,
     NEXT_ROUND,

@@ -6,8 +6,9 @@ import datetime as dt
 from typing import Any
 
 from afterview.core import cadence
+from afterview.core.cadence import spacing_problem
 from afterview.errors import TrackerError
-from afterview.tracker.reconcile import contact_of, spacing_problem
+from afterview.tracker.reconcile import contact_of
 from afterview.tracker.records import (
     OPEN_OUTCOMES,
     OVERDUE_DAYS,

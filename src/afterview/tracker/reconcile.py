@@ -9,10 +9,9 @@ ended on, so clients that have it remove it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from afterview.core import cadence
+from afterview.core.cadence import spacing_problem
 from afterview.core.planner import make_plan
 from afterview.core.policy import Policy
 from afterview.errors import PolicyError
@@ -185,17 +184,5 @@ def reconcile(
     )
 
 
-_SPACING_NAME = "\x00"
-
-
 def contact_of(event: EventRow, prefix: str = "") -> FollowUp:
     return FollowUp(step=prefix + event.step, date=event.date, reason="", number=event.number)
-
-
-def spacing_problem(contacts: Iterable[FollowUp]) -> str | None:
-    """What breaks rule 4 among these check-ins ("puts A and B ..."), or None."""
-    try:
-        cadence.check_spacing(list(contacts), _SPACING_NAME)
-    except PolicyError as error:
-        return str(error).removeprefix(f"policy '{_SPACING_NAME}' ")
-    return None
