@@ -22,7 +22,7 @@ import pytest
 
 from afterview.errors import AfterviewError
 from afterview.formats import icsread
-from afterview.publish import feed, web
+from afterview.publish import feed, links, web
 from afterview.tracker import commands as tracker
 from afterview.tracker import queries, records, tokens
 from afterview.tracker.store import Store
@@ -383,10 +383,10 @@ def test_timed_actions_link_to_their_local_time() -> None:
         candidate=None,
         moved=False,
     )
-    google = parse_qs(urlsplit(web.google_link(action, "America/New_York", "x")).query)
+    google = parse_qs(urlsplit(links.google_link(action, "America/New_York", "x")).query)
     assert google["dates"] == ["20261125T153000/20261125T160000"]
     assert google["ctz"] == ["America/New_York"]
-    outlook = parse_qs(urlsplit(web.outlook_link(action, "America/New_York", "x")).query)
+    outlook = parse_qs(urlsplit(links.outlook_link(action, "America/New_York", "x")).query)
     assert outlook["startdt"] == ["2026-11-25T20:30:00Z"]  # 15:30 in New York is 20:30 UTC
     assert outlook["allday"] == ["false"]
 
@@ -405,13 +405,13 @@ def test_conditional_helpers_follow_rfc_9110() -> None:
 
 def test_feed_links_for_the_token_command() -> None:
     """feed_links builds every address from a base URL; IPv6 hosts get brackets."""
-    links = web.feed_links(web.base_url("::1", 8765), "tok")
-    assert links.page == "http://[::1]:8765/tok/"
-    assert links.feed == "http://[::1]:8765/feed/tok.ics"
-    assert links.webcal == "webcal://[::1]:8765/feed/tok.ics"
-    assert web.base_url("example.org", 443, "https") == "https://example.org"
-    assert web.is_loopback("127.0.0.1") and web.is_loopback("localhost")
-    assert web.is_loopback("[::1]") and not web.is_loopback("0.0.0.0")
+    made = links.feed_links(links.base_url("::1", 8765), "tok")
+    assert made.page == "http://[::1]:8765/tok/"
+    assert made.feed == "http://[::1]:8765/feed/tok.ics"
+    assert made.webcal == "webcal://[::1]:8765/feed/tok.ics"
+    assert links.base_url("example.org", 443, "https") == "https://example.org"
+    assert links.is_loopback("127.0.0.1") and links.is_loopback("localhost")
+    assert links.is_loopback("[::1]") and not links.is_loopback("0.0.0.0")
 
 
 # ---------------------------------------------------------------------------- serve

@@ -74,7 +74,7 @@ def token(candidate: str | None, rotate: bool, host: str, port: int, db: str | N
       afterview token
       afterview token --candidate "Alex Kim" --rotate
     """
-    from afterview.publish.web import base_url, feed_links
+    from afterview.publish.links import base_url, feed_links
     from afterview.tracker import tokens
 
     with open_store(db) as store:
