@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test conformance lint typecheck bench clean
+.PHONY: demo test conformance lint typecheck bench bench-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ bench: $(STAMP)
 	  $(BIN)/python benchmarks/$$bench.py || status=1; \
 	done; \
 	exit $$status
+
+# Each benchmark at a toy size: proves it still runs and still checks its bytes.
+bench-quick: $(STAMP)
+	$(BIN)/python -m compileall -q src
+	$(BIN)/pytest -m bench
 
 clean:
 	rm -rf $(VENV) demo.ics .pytest_cache .mypy_cache .ruff_cache conformance/node_modules

@@ -1,0 +1,1 @@
+"""A deliberately wrong tree: each module breaks one rule of the house plan."""

@@ -1,0 +1,3 @@
+"""Half of an import circle."""
+
+from afterview.formats import b  # noqa: F401
