@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 
-from afterview.errors import TrackerError
+from afterview.errors import PublishError
 from afterview.formats import icsread
 from afterview.publish import feed
 from afterview.publish.caldav import calendar_object, fingerprint, push
@@ -251,22 +251,24 @@ def test_push_leaves_other_events_and_candidates_alone(radicale: Radicale, store
 
 def test_wrong_password_is_one_clear_line(radicale: Radicale, store: Store) -> None:
     """A refused login names the user and how to fix it, on one line, without the password."""
-    with pytest.raises(TrackerError) as caught:
+    with pytest.raises(PublishError) as caught:
         push(store, radicale.base + f"/{USER}/", USER, "wrong-password", now=NOW)
     message = str(caught.value)
-    assert "refused user 'alice'" in message and "--password-env" in message
+    assert "refused user 'alice'" in message and "--password-env" not in message
+    assert caught.value.hint is not None and "--password-env" in caught.value.hint
+    assert caught.value.exit_code == 12
     assert "\n" not in message and "wrong-password" not in message
 
 
 def test_someone_elses_calendar_is_refused(radicale: Radicale, store: Store) -> None:
     """Writing into another account's calendar is refused with a one-line explanation."""
-    with pytest.raises(TrackerError, match="does not let user 'alice' write there"):
+    with pytest.raises(PublishError, match="does not let user 'alice' write there"):
         push(store, radicale.base + "/bob/calendar/", USER, PASSWORD, now=NOW)
 
 
 def test_missing_calendar_is_one_clear_line(radicale: Radicale, store: Store) -> None:
     """An address with no calendar behind it says so, on one line."""
-    with pytest.raises(TrackerError) as caught:
+    with pytest.raises(PublishError) as caught:
         push(store, radicale.base + f"/{USER}/no-such-calendar/", USER, PASSWORD, now=NOW)
     assert str(caught.value).startswith("no calendar at ")
     assert "\n" not in str(caught.value)
@@ -277,7 +279,7 @@ def test_unreachable_server_is_one_clear_line(store: Store) -> None:
     port = _free_port()
     url = f"http://{USER}:{PASSWORD}@127.0.0.1:{port}/{USER}/calendar/"
     started = time.monotonic()
-    with pytest.raises(TrackerError) as caught:
+    with pytest.raises(PublishError) as caught:
         push(store, url, None, None, now=NOW, timeout=5)
     message = str(caught.value)
     assert message.startswith(f"cannot reach the CalDAV server at http://127.0.0.1:{port}/")
@@ -288,7 +290,7 @@ def test_unreachable_server_is_one_clear_line(store: Store) -> None:
 
 def test_only_http_addresses_are_taken(store: Store) -> None:
     """An address that is not http(s) is refused before anything is sent."""
-    with pytest.raises(TrackerError, match="http:// or https://"):
+    with pytest.raises(PublishError, match="http:// or https://"):
         push(store, "webcal://127.0.0.1/feed.ics", USER, PASSWORD, now=NOW)
 
 

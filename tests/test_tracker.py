@@ -235,7 +235,7 @@ def test_status_is_checked_before_anything_changes(store: Store) -> None:
         tracker.set_status(store, added.id, "hired", on=D(2026, 12, 1), now=LATER)
     with pytest.raises(TrackerError, match="before the interview"):
         tracker.set_status(store, added.id, "replied", on=D(2026, 11, 20), now=LATER)
-    with pytest.raises(TrackerError, match="goes with waiting"):
+    with pytest.raises(TrackerError, match="goes with the status waiting"):
         tracker.set_status(store, added.id, "replied", on=D(2026, 12, 1), decision="x", now=LATER)
     with pytest.raises(TrackerError, match="gives no date"):
         tracker.set_status(

@@ -433,7 +433,7 @@ def test_serve_reports_a_taken_port(tracked: Tracker) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        with pytest.raises(AfterviewError, match="choose another --port"):
+        with pytest.raises(AfterviewError, match="choose another port"):
             web.serve(tracked.path, "127.0.0.1", port, warn=heard.append)
     assert heard == []
 

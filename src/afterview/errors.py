@@ -75,6 +75,12 @@ class InviteError(AfterviewError):
     exit_code = 11
 
 
+class PublishError(AfterviewError):
+    """A calendar server or publishing target that refused or could not be reached."""
+
+    exit_code = 12
+
+
 def close_matches(word: str, options: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
     """The options closest to ``word``, for "did you mean ...?" hints."""
     import difflib  # only an error pays for it

@@ -108,7 +108,10 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         data = parse_toml(read_text(path, "settings file"), where)
     except FileProblem as problem:
-        raise SettingsError(f"{problem} (or delete it and run afterview config set)") from None
+        raise SettingsError(
+            f"{problem}, or delete the file and set the values again",
+            hint="afterview config set KEY VALUE",
+        ) from None
     values: dict[str, str] = {}
     for key, value in data.items():
         if key not in KEYS:

@@ -23,7 +23,7 @@ from caldav.davclient import DAVClient
 from caldav.elements import dav
 from caldav.lib import error as dav_error
 
-from afterview.errors import TrackerError
+from afterview.errors import AfterviewError, PublishError
 from afterview.formats import ics, icsread
 from afterview.publish import feed
 from afterview.tracker.store import Store
@@ -130,11 +130,13 @@ def push(
 
     ``url`` is a calendar's address, or the server's (or your account's) address: then
     the calendar named ``calendar_name`` (default: the feed's name) is used, and made
-    when it does not exist. Problems come back as one-line TrackerErrors.
+    when it does not exist. Problems with the server come back as one-line PublishErrors.
     """
     shown = _display(url)
     if urlsplit(url).scheme not in ("http", "https"):
-        raise TrackerError(f"--caldav {shown}: give the http:// or https:// address of a calendar")
+        raise PublishError(
+            f"{shown}: give the http:// or https:// address of a calendar", hint="--caldav URL"
+        )
     local = _local_events(store, now=now, candidate=candidate, reminder=reminder)
     others = _uids(store, None) - _uids(store, candidate) if candidate else set()
     name = calendar_name or feed.feed_name(candidate)
@@ -149,26 +151,26 @@ def push(
         with client:
             calendar = _find_calendar(client, url, name, shown, user)
             return _sync(calendar, local, others)
-    except TrackerError:
+    except AfterviewError:
         raise
     except dav_error.AuthorizationError as problem:
         raise _refused(problem, shown, user) from None
     except dav_error.NotFoundError:
-        raise TrackerError(
+        raise PublishError(
             f"no calendar at {shown}: give the address of a CalDAV calendar, or of your "
             "account on the server"
         ) from None
     except dav_error.PropfindError as problem:
-        raise TrackerError(
+        raise PublishError(
             f"{shown} does not answer as a CalDAV server ({_reason(problem)}): give the "
             "address of a calendar, or of your account on the server"
         ) from None
     except dav_error.DAVError as problem:
-        raise TrackerError(
+        raise PublishError(
             f"the CalDAV server at {shown} refused the push ({_reason(problem)})"
         ) from None
     except OSError as problem:  # the HTTP library's connection errors are OSErrors
-        raise TrackerError(
+        raise PublishError(
             f"cannot reach the CalDAV server at {shown} ({_network_reason(problem)}): "
             "is it running, and is the address right?"
         ) from None
@@ -187,7 +189,7 @@ def _find_calendar(client: Any, url: str, name: str, shown: str, user: str | Non
         raise
     except dav_error.DAVError:
         who = f" for {user}" if user else ""
-        raise TrackerError(
+        raise PublishError(
             f"{shown} is not a CalDAV calendar, and the server names no calendars{who} "
             "there: give the calendar's own address"
         ) from None
@@ -258,16 +260,16 @@ def _reason(problem: dav_error.DAVError) -> str:
     return type(problem).__name__
 
 
-def _refused(problem: dav_error.AuthorizationError, shown: str, user: str | None) -> TrackerError:
-    who = f"user '{user}'" if user else "the push (no --user given)"
+def _refused(problem: dav_error.AuthorizationError, shown: str, user: str | None) -> PublishError:
+    who = f"user '{user}'" if user else "the push (no user given)"
     if "forbidden" in _reason(problem).lower():
-        return TrackerError(
+        return PublishError(
             f"the CalDAV server at {shown} does not let {who} write there: give the address "
             "of a calendar of your own"
         )
-    return TrackerError(
-        f"the CalDAV server at {shown} refused {who}: check --user and the password "
-        "(--password-env names the variable that holds it)"
+    return PublishError(
+        f"the CalDAV server at {shown} refused {who}: check the user name and the password",
+        hint="--user NAME, and --password-env names the variable that holds the password",
     )
 
 

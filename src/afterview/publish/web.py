@@ -344,8 +344,9 @@ def listen(host: str, port: int) -> socket.socket:
         sock.close()
         reason = error.strerror or str(error)
         raise AfterviewError(
-            f"cannot serve on {host}:{port}: {reason} (is another afterview serve running? "
-            "choose another --port)"
+            f"cannot serve on {host}:{port}: {reason}: is another afterview server running? "
+            "choose another port",
+            hint="--port N",
         ) from None
     sock.set_inheritable(True)
     return sock

@@ -168,11 +168,12 @@ def import_file(
                     store.set_token(scope, token, stamp_of(now))
     except JSONStreamError as error:
         raise TrackerError(
-            f"{where}: not JSON ({error}): give a file from afterview export"
+            f"{where}: not JSON ({error}): give a tracker export", hint="afterview export"
         ) from None
     except UnicodeDecodeError as error:
         raise TrackerError(
-            f"{where}: not UTF-8 text ({error.reason}): give a file from afterview export"
+            f"{where}: not UTF-8 text ({error.reason}): give a tracker export",
+            hint="afterview export",
         ) from None
     return Imported(added=tuple(added), skipped=tuple(skipped))
 
@@ -196,7 +197,9 @@ def _check_header(header: dict[str, Any], where: str, *, complete: bool) -> None
     checked: an export written before the header came first has its version last.
     """
     if ("format" in header or complete) and header.get("format") != EXPORT_FORMAT:
-        raise TrackerError(f"{where}: not an afterview export: give a file from afterview export")
+        raise TrackerError(
+            f"{where}: not an afterview export: give a tracker export", hint="afterview export"
+        )
     if ("version" in header or complete) and header.get("version") != EXPORT_VERSION:
         raise TrackerError(
             f"{where}: export version {header.get('version')!r}, this afterview reads "

@@ -126,8 +126,9 @@ def add(
         if interview.id is not None:
             if store.get_interview(interview.id) is not None:
                 raise TrackerError(
-                    f"{where}: id '{interview.id}' is already tracked: change it with "
-                    f"afterview edit {interview.id}, or remove the id line to add a new one"
+                    f"{where}: id '{interview.id}' is already tracked: change that interview, "
+                    "or remove the id line to add a new one",
+                    hint=f"afterview edit {interview.id}",
                 )
             new_id = interview.id
         else:
@@ -142,8 +143,9 @@ def add(
             heard = on or utc_day(now)
             if heard < earlier.day:
                 raise TrackerError(
-                    f"--on {heard.isoformat()} is before the earlier round "
-                    f"({earlier.id}, {earlier.day.isoformat()}): give the day you were invited"
+                    f"the day you heard ({heard.isoformat()}) is before the earlier round "
+                    f"({earlier.id}, {earlier.day.isoformat()}): give the day you were invited",
+                    hint="--on DATE",
                 )
             ended_row = replace(earlier, outcome=NEXT_ROUND, outcome_on=heard)
             store.update_interview(ended_row)
@@ -156,17 +158,19 @@ def _earlier_round(store: Store, round_of: str, interview: Interview) -> Intervi
     later = store.later_round(earlier.id)
     if later is not None:
         raise TrackerError(
-            f"{earlier.id} already has a next round ({later}): use --round-of {later}"
+            f"{earlier.id} already has a next round ({later}): add this one after {later}",
+            hint=f"--round-of {later}",
         )
     if earlier.company.strip().casefold() != interview.company.strip().casefold():
         raise TrackerError(
-            f"--round-of {earlier.id} is an interview at {earlier.company}, this one is at "
-            f"{interview.company}: rounds of one application share the company name"
+            f"the earlier round {earlier.id} is an interview at {earlier.company}, this one "
+            f"is at {interview.company}: rounds of one application share the company name"
         )
     if key_of(earlier.candidate) != key_of(interview.candidate):
         raise TrackerError(
-            f"--round-of {earlier.id} is for candidate {earlier.candidate or '(none)'}, this "
-            f"interview for {interview.candidate or '(none)'}: a round belongs to the same person"
+            f"the earlier round {earlier.id} is for candidate {earlier.candidate or '(none)'}, "
+            f"this interview for {interview.candidate or '(none)'}: a round belongs to the same "
+            "person"
         )
     return earlier
 
@@ -179,7 +183,8 @@ def _refuse_double(store: Store, interview: Interview) -> None:
         ):
             raise TrackerError(
                 f"this interview is already tracked as {other.id} (same company, role and "
-                f"start): change it with afterview edit {other.id}"
+                "start): change that one instead",
+                hint=f"afterview edit {other.id}",
             )
 
 
@@ -255,14 +260,16 @@ def set_status(
         raise TrackerError(f"unknown status '{outcome}': use one of {', '.join(STATUSES)}")
     if decision is not None and outcome != "waiting":
         raise TrackerError(
-            "--decision goes with waiting: afterview status ID waiting --decision 'by Dec 10'"
+            "a new decision timeline goes with the status waiting",
+            hint="afterview status ID waiting --decision 'by Dec 10'",
         )
     with store.write():
         row = get_row(store, interview_id)
         if on < row.day:
             raise TrackerError(
-                f"--on {on.isoformat()} is before the interview ({row.day.isoformat()}): "
-                "give the day you heard from them"
+                f"the day of the news ({on.isoformat()}) is before the interview "
+                f"({row.day.isoformat()}): give the day you heard from them",
+                hint="--on DATE",
             )
         updated = replace(row, outcome=outcome, outcome_on=on)
         doing = f"recording '{outcome}'"
@@ -280,8 +287,9 @@ def _new_timeline(row: InterviewRow, phrase: str, on: dt.date) -> str:
     said = resolve(phrase, on, cal)
     if said.date is None or said.phrase is None:
         raise TrackerError(
-            f"--decision '{phrase}' gives no date: say when they expect to decide, like "
-            "'by Dec 10' or 'in two weeks' (leave --decision out if they gave no date)"
+            f"the timeline '{phrase}' gives no date: say when they expect to decide, like "
+            "'by Dec 10' or 'in two weeks', or give none if they gave no date",
+            hint="--decision",
         )
     return said.phrase
 
@@ -382,7 +390,8 @@ def move(
             people = ", ".join(e.person or "you" for e in matches)
             raise TrackerError(
                 f"{row.id} {matches[0].label} is one event per person ({people}): "
-                "say whose to move with --person"
+                "say whose to move",
+                hint="--person NAME",
             )
         event = matches[0]
         if event.status != "planned":

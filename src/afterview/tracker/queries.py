@@ -94,7 +94,7 @@ def next_actions(
     a missed thank-you is still worth sending, and `next` should not forget it.
     """
     if days < 0:
-        raise TrackerError(f"--days must be 0 or more, not {days}")
+        raise TrackerError(f"days must be 0 or more, not {days}", hint="--days")
     with store.read():
         first = today - dt.timedelta(days=OVERDUE_DAYS)
         rows = store.agenda(first, today + dt.timedelta(days=days), candidate)

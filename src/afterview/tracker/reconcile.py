@@ -172,11 +172,12 @@ def reconcile(
         contact_of(e) for e in final.values() if e.cadence and e.status in ("planned", "done")
     )
     if problem:
-        advice = advice or (
-            f"move or skip one of them first (afterview move {row.id} STEP DATE, "
-            f"afterview skip {row.id} STEP)"
+        if advice:
+            raise PolicyError(f"{row.id}: {doing} would break rule 4: it {problem}; {advice}")
+        raise PolicyError(
+            f"{row.id}: {doing} would break rule 4: it {problem}; move or skip one of them first",
+            hint=f"afterview move {row.id} STEP DATE, afterview skip {row.id} STEP",
         )
-        raise PolicyError(f"{row.id}: {doing} would break rule 4: it {problem}; {advice}")
     return Changes(
         added=tuple(action_of(e, row) for e in added),
         changed=tuple(action_of(e, row) for e in changed),

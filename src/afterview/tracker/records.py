@@ -176,7 +176,7 @@ def get_row(store: Store, interview_id: str) -> InterviewRow:
         hint = f"tracked ids are {', '.join(known[:10])}" if known else "nothing is tracked yet"
         more = ", ..." if len(known) > 10 else ""
         raise TrackerError(
-            f"no tracked interview '{interview_id}': {hint}{more} (afterview list --all)"
+            f"no tracked interview '{interview_id}': {hint}{more}", hint="afterview list --all"
         )
     return row
 

@@ -286,8 +286,8 @@ class Store:
         if "meta" not in tables:
             if tables:
                 raise TrackerError(
-                    f"{self.path} is a database, but not afterview's: choose another file "
-                    "with --db or AFTERVIEW_DB"
+                    f"{self.path} is a database, but not afterview's: choose another file",
+                    hint="--db PATH or AFTERVIEW_DB",
                 )
             return 0
         row = self._one("SELECT value FROM meta WHERE key = 'schema_version'")
@@ -349,7 +349,8 @@ class Store:
         ):
             return TrackerError(
                 f"{self.path} is not an afterview database or is damaged ({text}): move it "
-                "away and restore your data with afterview import"
+                "away and restore your data from an export",
+                hint="afterview import FILE",
             )
         return TrackerError(f"tracker database {self.path}: {text}")
 
