@@ -23,7 +23,7 @@ The tracker is generated (seeded): interviews in 19 countries and regions (China
 make-up working days, Friday-Saturday weekends), the five built-in policies, decision
 phrases, one to four interviewers, candidates, later rounds, outcomes, new timelines,
 done, skipped and moved steps; added with ``tracker.add``, exported with
-``backup.export_text`` and imported into a fresh store.
+``backup.write_export`` and imported into a fresh store.
 
 Usage: python benchmarks/feed.py [--interviews N] [--runs R] [--seed S]
 """
@@ -34,6 +34,7 @@ import argparse
 import datetime as dt
 import filecmp
 import gc
+import io
 import json
 import os
 import platform
@@ -57,7 +58,7 @@ from afterview.formats import eventcodec, ics
 from afterview.formats.interviewfile import parse_interview
 from afterview.policies import plan_interview
 from afterview.publish import feed
-from afterview.tracker import backup, queries
+from afterview.tracker import backup
 from afterview.tracker import commands as tracker
 from afterview.tracker.store import Store
 
@@ -184,7 +185,7 @@ def _stamp(day: dt.date, hour: int = 18) -> dt.datetime:
 
 
 def generate_export(count: int, seed: int, folder: Path) -> tuple[str, dict[str, int]]:
-    """An export (backup.export_text) of ``count`` generated interviews, and what happened."""
+    """An export (backup.write_export) of ``count`` generated interviews, and what happened."""
     rng = random.Random(seed)
     tally = {"added": 0, "rounds": 0, "outcomes": 0, "timelines": 0, "handled": 0, "moved": 0}
     refused = 0
@@ -228,7 +229,7 @@ def generate_export(count: int, seed: int, folder: Path) -> tuple[str, dict[str,
                     tally["handled"] += 1
                 elif roll < 0.56:
                     action = next(
-                        (a for a in queries.actions(store, added.id) if a.label == "check-in-1"),
+                        (e for e in store.events_of(added.id) if e.label == "check-in-1"),
                         None,
                     )
                     if action is not None:
@@ -243,7 +244,9 @@ def generate_export(count: int, seed: int, folder: Path) -> tuple[str, dict[str,
             except AfterviewError:
                 refused += 1  # a step the policy has not, a weekend, rule 4: as for a user
         tally["refused"] = refused
-        return backup.export_text(store), tally
+        out = io.StringIO()
+        backup.write_export(store, out)
+        return out.getvalue(), tally
 
 
 # ---------------------------------------------------------------------------- child processes

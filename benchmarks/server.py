@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.util
+import io
 import json
 import os
 import re
@@ -165,7 +166,7 @@ def main() -> int:
         text, tally = BENCH.generate_export(args.interviews, args.seed, folder)
         db = folder / "tracker.db"
         with Store(db) as store:
-            backup.import_json(store, text, now=RENDER_NOW)
+            backup.import_file(store, io.StringIO(text), now=RENDER_NOW)
             token = tokens.feed_token(store, now=RENDER_NOW)
             data, info = feed.render_feed(store, now=RENDER_NOW)  # fills the feed cache
         static = folder / "static"

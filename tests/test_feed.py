@@ -15,8 +15,8 @@ from icalendar import Calendar
 
 from afterview.publish import feed
 from afterview.tracker import commands as tracker
-from afterview.tracker import queries
 from afterview.tracker.store import Store
+from trackerdata import stored_actions
 
 NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
 LATER = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.UTC)
@@ -92,7 +92,7 @@ def test_feed_keeps_ended_events_cancelled_with_a_higher_sequence(store: Store) 
     tracker.set_status(store, added.id, "replied", on=D(2026, 12, 1), now=LATER)
     after = events(feed.render_feed(store, now=RENDER)[0])
     assert set(after) == set(before)
-    ended = {a.uid: a.label for a in queries.actions(store, added.id) if a.status == "cancelled"}
+    ended = {a.uid: a.label for a in stored_actions(store, added.id) if a.status == "cancelled"}
     assert sorted(ended.values()) == ["check-in-2", "move-on"]
     for uid, event in after.items():
         if uid in ended:
@@ -163,7 +163,7 @@ def test_candidate_feed_holds_only_their_events(store: Store) -> None:
     sam = tracker.add(store, interview(company="Acme", candidate="Sam Roe"), now=NOW)
     data, info = feed.render_feed(store, now=RENDER, candidate="Sam Roe")
     assert b"X-WR-CALNAME:Follow-ups: Sam Roe (afterview)" in data
-    assert set(events(data)) == {a.uid for a in queries.actions(store, sam.id)}
+    assert set(events(data)) == {a.uid for a in stored_actions(store, sam.id)}
     assert all(e["summary"].startswith("Sam Roe: ") for e in events(data).values())
     assert info.events == 6
 
@@ -184,7 +184,7 @@ def test_new_timeline_events_keep_the_uids_the_tracker_stored(store: Store) -> N
     tracker.set_status(
         store, added.id, "waiting", on=D(2026, 12, 1), decision="by Dec 10", now=LATER
     )
-    stored = {a.uid: a for a in queries.actions(store, added.id)}
+    stored = {a.uid: a for a in stored_actions(store, added.id)}
     shown = events(feed.render_feed(store, now=RENDER)[0])
     assert set(shown) == set(stored)
     statuses = sorted((stored[u].label, shown[u]["status"]) for u in shown)
@@ -198,7 +198,7 @@ def test_removed_interview_leaves_the_feed_and_moves_last_modified(store: Store)
     gone = tracker.add(store, interview(company="Acme"), now=NOW)
     tracker.remove(store, gone.id, now=LATER)
     data, info = feed.render_feed(store, now=RENDER)
-    assert set(events(data)) == {a.uid for a in queries.actions(store, keep.id)}
+    assert set(events(data)) == {a.uid for a in stored_actions(store, keep.id)}
     assert info.last_modified == LATER
 
 

@@ -23,6 +23,7 @@ from afterview.publish.caldav import calendar_object, fingerprint, push
 from afterview.tracker import commands as tracker
 from afterview.tracker import queries
 from afterview.tracker.store import Store
+from trackerdata import stored_actions
 
 NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
 LATER = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.UTC)
@@ -183,7 +184,7 @@ def test_push_round_trip_through_radicale(radicale: Radicale, store: Store) -> N
 
     northwind = next(t.id for t in queries.list_interviews(store, today=NOW.date()))
     tracker.set_status(store, northwind, "replied", on=dt.date(2026, 12, 1), now=LATER)
-    ended = {a.uid for a in queries.actions(store, northwind) if a.status == "cancelled"}
+    ended = {a.uid for a in stored_actions(store, northwind) if a.status == "cancelled"}
     assert len(ended) == 2  # the second check-in and the move-on date
     after_reply = push(store, calendar, USER, PASSWORD, now=RENDER)
     assert (after_reply.created, after_reply.updated, after_reply.deleted) == (0, 0, 2)

@@ -18,9 +18,9 @@ import pytest
 from afterview.errors import TrackerError
 from afterview.settings import DB_ENV, db_path, default_db_path
 from afterview.tracker import commands as tracker
-from afterview.tracker import queries
 from afterview.tracker.schema import SCHEMA_VERSION
 from afterview.tracker.store import Store
+from trackerdata import stored_actions
 
 NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
 
@@ -157,7 +157,7 @@ def test_v1_database_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
     with Store(old) as store:
         assert store.schema_version() == SCHEMA_VERSION
         assert [r.id for r in store.interviews()] == [added.id]
-        labels = [a.label for a in queries.actions(store, added.id)]
+        labels = [a.label for a in stored_actions(store, added.id)]
         assert "check-in-1" in labels
         indexes = {r[0] for r in store._all("SELECT name FROM sqlite_master WHERE type='index'")}
         assert {"events_interview", "events_date", "interviews_round_of"} <= indexes

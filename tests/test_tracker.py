@@ -19,10 +19,11 @@ import holidays
 import pytest
 
 from afterview.errors import PolicyError, TimelineError, TrackerError
-from afterview.tracker import backup, queries, records, tokens
 from afterview.tracker import commands as tracker
+from afterview.tracker import queries, records, tokens
 from afterview.tracker.records import Action
 from afterview.tracker.store import Store
+from trackerdata import export_data, export_text, import_text, stored_actions
 
 NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
 LATER = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.UTC)
@@ -69,7 +70,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 def by_label(store: Store, interview_id: str) -> dict[str, Action]:
     """The current event of each label (a later timeline's wins; one person per label)."""
     found: dict[str, Action] = {}
-    for action in queries.actions(store, interview_id):
+    for action in stored_actions(store, interview_id):
         if action.status != "cancelled" or action.label not in found:
             found[action.label] = action
     return found
@@ -171,7 +172,7 @@ def test_rejected_under_biweekly_adds_keep_on_file_on_the_next_business_day(
         "check-in-3",
         "move-on",
     ]
-    courtesies = {a.label for a in queries.actions(store, added.id) if a.status == "planned"}
+    courtesies = {a.label for a in stored_actions(store, added.id) if a.status == "planned"}
     assert courtesies == {"thank-you", "handwritten-note", "linkedin", "keep-on-file"}
 
 
@@ -245,11 +246,11 @@ def test_status_is_checked_before_anything_changes(store: Store) -> None:
         tracker.set_status(
             store, added.id, "waiting", on=D(2026, 12, 1), decision="soonish", now=LATER
         )
-    assert all(a.sequence == 0 for a in queries.actions(store, added.id))
+    assert all(a.sequence == 0 for a in stored_actions(store, added.id))
 
 
 def test_done_and_skip_hide_actions_from_next(store: Store) -> None:
-    """Done and skipped actions leave next; undo brings one back."""
+    """Done and skipped actions leave next; an unknown step is refused with the known ones."""
     added = tracker.add(store, interview(), now=NOW)
     today = D(2026, 11, 25)
     labels = [a.label for a in queries.next_actions(store, today=today, days=7).actions]
@@ -258,9 +259,6 @@ def test_done_and_skip_hide_actions_from_next(store: Store) -> None:
     tracker.skip(store, added.id, "handwritten-note", person="dana lee")
     labels = [a.label for a in queries.next_actions(store, today=today, days=7).actions]
     assert labels == ["check-in-1"]
-    tracker.undo(store, added.id, "thank-you", now=LATER)
-    labels = [a.label for a in queries.next_actions(store, today=today, days=7).actions]
-    assert labels == ["thank-you", "check-in-1"]
     with pytest.raises(TrackerError, match=r"no step 'check-in-9'.*check-in-1"):
         tracker.done(store, added.id, "check-in-9")
 
@@ -295,7 +293,7 @@ def test_moved_date_is_kept_when_the_plan_is_made_again(store: Store) -> None:
     tracker.edit(store, added.id, text, now=LATER)
     current = by_label(store, added.id)
     assert current["check-in-2"].date == D(2026, 12, 9)
-    assert "Principal Data Engineer" in json.dumps(backup.export_json(store))
+    assert "Principal Data Engineer" in json.dumps(export_data(store))
 
 
 def test_move_refuses_rule_4_across_interviews_at_one_company(store: Store) -> None:
@@ -451,16 +449,16 @@ def test_export_then_import_twice_does_not_duplicate(store: Store, tmp_path: Pat
     first, second = two_rounds(store)
     tracker.move(store, second.id, "check-in-1", D(2026, 12, 10), now=LATER)
     tracker.done(store, second.id, "thank-you")
-    text = backup.export_text(store)
+    text = export_text(store)
     with Store(tmp_path / "copy.db") as copy:
-        once = backup.import_json(copy, text, now=LATER)
-        twice = backup.import_json(copy, text, now=LATER)
+        once = import_text(copy, text, now=LATER)
+        twice = import_text(copy, text, now=LATER)
         assert sorted(once.added) == sorted([first.id, second.id]) and once.skipped == ()
         assert twice.added == () and sorted(twice.skipped) == sorted([first.id, second.id])
         assert len(copy.interview_ids()) == 2
-        assert backup.export_text(copy) == text
+        assert export_text(copy) == text
         assert copy.get_interview(second.id) == store.get_interview(second.id)
-    assert backup.import_json(store, text, now=LATER).added == ()
+    assert import_text(store, text, now=LATER).added == ()
 
 
 def test_import_reads_older_exports_and_later_rounds_that_come_first(
@@ -468,16 +466,16 @@ def test_import_reads_older_exports_and_later_rounds_that_come_first(
 ) -> None:
     """An export with its keys sorted (version last), rounds in any order, imports the same."""
     first, second = two_rounds(store)
-    data = backup.export_json(store)
+    data = export_data(store)
     assert [item["id"] for item in data["interviews"]] == [first.id, second.id]
     data["interviews"].reverse()  # the later round first: it waits for its earlier one
     older = json.dumps(data, indent=2, sort_keys=True)
     assert older.rstrip().endswith('"version": 1\n}')
     with Store(tmp_path / "copy.db") as copy:
-        done = backup.import_json(copy, older, now=LATER)
+        done = import_text(copy, older, now=LATER)
         assert sorted(done.added) == sorted([first.id, second.id])
         assert copy.get_interview(second.id) == store.get_interview(second.id)
-        assert backup.export_text(copy) == backup.export_text(store)
+        assert export_text(copy) == export_text(store)
 
 
 def test_import_names_a_newer_version_before_its_damaged_entries(store: Store) -> None:
@@ -488,7 +486,7 @@ def test_import_names_a_newer_version_before_its_damaged_entries(store: Store) -
         "version": 2,
     }
     with pytest.raises(TrackerError, match="export version 2, this afterview reads version 1"):
-        backup.import_json(store, json.dumps(newer, sort_keys=True), now=LATER)
+        import_text(store, json.dumps(newer, sort_keys=True), now=LATER)
     assert store.interview_ids() == set()
 
 
@@ -496,26 +494,26 @@ def test_feed_tokens_travel_only_when_asked(store: Store, tmp_path: Path) -> Non
     """Tokens stay out of an export unless included, and an import never replaces one in use."""
     tracker.add(store, interview(candidate="Alex Kim"), now=NOW)
     token = tokens.feed_token(store, "Alex Kim", now=NOW)
-    assert token not in backup.export_text(store)
+    assert token not in export_text(store)
     with Store(tmp_path / "copy.db") as copy:
-        backup.import_json(copy, backup.export_text(store, include_tokens=True), now=LATER)
+        import_text(copy, export_text(store, include_tokens=True), now=LATER)
         assert tokens.feed_token(copy, "Alex Kim", now=LATER) == token
     with Store(tmp_path / "other.db") as other:
         tracker.add(other, interview(candidate="Alex Kim", role="Other"), now=NOW)
         own = tokens.feed_token(other, "Alex Kim", now=NOW)
-        backup.import_json(other, backup.export_text(store, include_tokens=True), now=LATER)
+        import_text(other, export_text(store, include_tokens=True), now=LATER)
         assert tokens.feed_token(other, "Alex Kim", now=LATER) == own
 
 
 def test_import_refuses_files_that_are_not_exports(store: Store) -> None:
     """Random JSON, broken JSON and damaged entries are refused with a TrackerError."""
     with pytest.raises(TrackerError, match="not an afterview export"):
-        backup.import_json(store, '{"hello": 1}', now=LATER)
+        import_text(store, '{"hello": 1}', now=LATER)
     with pytest.raises(TrackerError, match="not JSON"):
-        backup.import_json(store, "{", now=LATER)
+        import_text(store, "{", now=LATER)
     bad = {"format": "afterview-tracker", "version": 1, "interviews": [{"id": "x"}]}
     with pytest.raises(TrackerError, match="damaged entry"):
-        backup.import_json(store, bad, now=LATER)
+        import_text(store, bad, now=LATER)
 
 
 def test_candidates_filter_listings_and_each_gets_a_token(store: Store) -> None:
@@ -547,4 +545,4 @@ def test_unknown_id_lists_the_known_ones(store: Store) -> None:
     """A mistyped id is refused with the ids that exist."""
     added = tracker.add(store, interview(), now=NOW)
     with pytest.raises(TrackerError, match=f"no tracked interview 'zzzzzz'.*{added.id}"):
-        queries.actions(store, "zzzzzz")
+        stored_actions(store, "zzzzzz")

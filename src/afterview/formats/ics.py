@@ -190,8 +190,3 @@ def event_bytes(
     """One serialized VEVENT, ready to place inside a VCALENDAR."""
     data: bytes = event_for(interview, followup, stamp, reminder, uid).to_ical()
     return data
-
-
-def text(value: str) -> vText:
-    """An iCalendar TEXT value (escaping is icalendar's job)."""
-    return vText(value)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from dataclasses import replace
 from typing import Any, TextIO
@@ -19,12 +18,6 @@ EXPORT_FORMAT = "afterview-tracker"
 
 
 EXPORT_VERSION = 1
-
-
-def export_json(store: Store, *, include_tokens: bool = False) -> dict[str, Any]:
-    """Everything tracked, as JSON-ready data (``write_export`` streams the same to a file)."""
-    loaded: dict[str, Any] = json.loads(export_text(store, include_tokens=include_tokens))
-    return loaded
 
 
 def write_export(store: Store, out: TextIO, *, include_tokens: bool = False) -> None:
@@ -71,13 +64,6 @@ def _interview_json(store: Store, row: InterviewRow) -> dict[str, Any]:
     }
 
 
-def export_text(store: Store, *, include_tokens: bool = False) -> str:
-    """The export as JSON text."""
-    out = io.StringIO()
-    write_export(store, out, include_tokens=include_tokens)
-    return out.getvalue()
-
-
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
@@ -100,14 +86,6 @@ def _event_json(event: EventRow) -> dict[str, Any]:
         "cadence": event.cadence,
         "data": json.loads(event.data),
     }
-
-
-def import_json(
-    store: Store, source: str | dict[str, Any], *, now: dt.datetime, where: str = "import"
-) -> Imported:
-    """Add the interviews of an export (its text, or its data); see ``import_file``."""
-    text = source if isinstance(source, str) else json.dumps(source)
-    return import_file(store, io.StringIO(text), now=now, where=where)
 
 
 def import_file(

@@ -352,25 +352,6 @@ def skip(
     return mark(store, interview_id, step, "skipped", person=person)
 
 
-def undo(
-    store: Store,
-    interview_id: str,
-    step: str,
-    *,
-    now: dt.datetime,
-    me: Me | None = None,
-    person: str | None = None,
-) -> tuple[Action, ...]:
-    """Make a done or skipped action open again (and up to date with the plan)."""
-    with store.write():
-        row = get_row(store, interview_id)
-        matches = _find(store.events_of(row.id), row.id, step, person)
-        store.set_event_status([e.uid for e in matches if e.status in HANDLED], "planned")
-        reconcile(store, row, now, me, f"reopening {step}")
-        uids = {e.uid for e in matches}
-        return tuple(action_of(e, row) for e in store.events_of(row.id) if e.uid in uids)
-
-
 def move(
     store: Store,
     interview_id: str,

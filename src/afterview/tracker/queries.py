@@ -12,22 +12,13 @@ from afterview.tracker.reconcile import contact_of
 from afterview.tracker.records import (
     OPEN_OUTCOMES,
     OVERDUE_DAYS,
-    Action,
     Agenda,
     Tracked,
     action_of,
-    get_row,
     interview_of,
     make_action,
 )
 from afterview.tracker.store import InterviewRow, Store, key_of
-
-
-def actions(store: Store, interview_id: str) -> list[Action]:
-    """Every event of one interview, whatever its status, in date order."""
-    with store.read():
-        row = get_row(store, interview_id)
-        return [action_of(e, row) for e in store.events_of(row.id)]
 
 
 def list_interviews(
