@@ -52,24 +52,24 @@ def _calendar(name: str, feed: bool) -> Calendar:
 
 
 def event_for(
-    interview: Interview,
+    uid: str,
+    zone: str,
     followup: FollowUp,
     stamp: dt.datetime,
     reminder: dt.time = dt.time(9, 0),
-    uid: str | None = None,
 ) -> Event:
-    """One VEVENT for one follow-up of ``interview``; ``stamp`` is DTSTAMP (UTC).
+    """One VEVENT for one follow-up; ``stamp`` is DTSTAMP (UTC).
 
-    ``uid`` is the event's UID when it is already known (the tracker stores it).
+    All an event needs of its interview is its UID (``eventcodec.uid_for``) and the time
+    zone that turns a timed follow-up's local start into UTC.
     """
     event = Event()
-    event.add("uid", uid or uid_for(interview.key, followup))
+    event.add("uid", uid)
     event.add("dtstamp", stamp.astimezone(dt.UTC))
     event.add("sequence", followup.sequence)
     event.add("summary", followup.title)
     if followup.start is not None:
-        zone = zoneinfo.ZoneInfo(interview.timezone)
-        start = followup.start.replace(tzinfo=zone).astimezone(dt.UTC)
+        start = followup.start.replace(tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(dt.UTC)
         event.add("dtstart", start)
         event.add("dtend", start + dt.timedelta(minutes=followup.minutes))
         trigger = dt.timedelta(0)
@@ -145,7 +145,8 @@ def plan_calendar(
     """The .ics bytes of one interview's plan."""
     cal = _calendar(calendar_name(interview), feed=False)
     for followup in followups:
-        cal.add_component(event_for(interview, followup, stamp, reminder))
+        uid = uid_for(interview.key, followup)
+        cal.add_component(event_for(uid, interview.timezone, followup, stamp, reminder))
     data: bytes = cal.to_ical()
     return data
 
@@ -176,17 +177,18 @@ def feed_chunks(
     end = b"END:VCALENDAR\r\n"
     yield head[: -len(end)]
     for interview, followup in events:
-        yield event_bytes(interview, followup, stamp, reminder)
+        uid = uid_for(interview.key, followup)
+        yield event_bytes(uid, interview.timezone, followup, stamp, reminder)
     yield end
 
 
 def event_bytes(
-    interview: Interview,
+    uid: str,
+    zone: str,
     followup: FollowUp,
     stamp: dt.datetime,
     reminder: dt.time = dt.time(9, 0),
-    uid: str | None = None,
 ) -> bytes:
     """One serialized VEVENT, ready to place inside a VCALENDAR."""
-    data: bytes = event_for(interview, followup, stamp, reminder, uid).to_ical()
+    data: bytes = event_for(uid, zone, followup, stamp, reminder).to_ical()
     return data

@@ -24,7 +24,7 @@ from caldav.elements import dav
 from caldav.lib import error as dav_error
 
 from afterview.errors import AfterviewError, PublishError
-from afterview.formats import ics, icsread
+from afterview.formats import ics
 from afterview.publish import feed
 from afterview.tracker.store import Store
 
@@ -100,13 +100,11 @@ def _local_events(
     store: Store, *, now: dt.datetime, candidate: str | None, reminder: dt.time
 ) -> list[_Local]:
     """The feed's events, each ready to PUT, with whether it is cancelled."""
-    chunks = list(feed.feed_chunks(store, now=now, candidate=candidate, reminder=reminder))
-    found: list[_Local] = []
-    for chunk in chunks[1:-1]:  # the first and last pieces are the feed's header and footer
-        body = calendar_object(chunk)
-        for event in icsread.read_events(body):
-            found.append(_Local(event["uid"], event["status"].upper() == "CANCELLED", body))
-    return found
+    # The store knows each event's UID and status: no need to parse the bytes back.
+    events = feed.feed_events(store, now=now, candidate=candidate, reminder=reminder)
+    return [
+        _Local(uid, status == "cancelled", calendar_object(data)) for uid, status, data in events
+    ]
 
 
 def _uids(store: Store, candidate: str | None) -> set[str]:

@@ -23,9 +23,8 @@ from typing import IO
 from afterview import __version__
 from afterview.errors import TrackerError
 from afterview.formats import ics
-from afterview.formats.eventcodec import decode_followup, parse_stamp, stamp_of, timeline_key
+from afterview.formats.eventcodec import decode_followup, parse_stamp, stamp_of
 from afterview.formats.interviewfile import parse_interview
-from afterview.model import Interview
 from afterview.tracker.records import GRACE_DAYS
 from afterview.tracker.store import FeedEvent, Store
 
@@ -70,51 +69,28 @@ def _frame(name: str) -> tuple[bytes, bytes]:
     return head, end
 
 
-def zone_interview(interview_id: str, timeline: int, zone: str) -> Interview:
-    """What serializing an event with a known UID reads of its interview: the time zone.
-
-    ``ics.event_for`` turns a timed event's local start into UTC with the interview's
-    time zone, and needs nothing else of it when it is given the UID. A feed of
-    thousands of interviews then needs no TOML parsed; tests/test_feed.py checks that
-    this gives the same bytes as the interview read from its file.
-    """
-    return Interview(
-        company="",
-        role="",
-        start=_NO_TIME,
-        end=_NO_TIME,
-        timezone=zone,
-        country="",
-        interviewers=(),
-        id=timeline_key(interview_id, timeline),
-    )
-
-
 class _Renderer:
     """Serializes events, making each interview's part once while it is in use."""
 
     def __init__(self, reminder: dt.time) -> None:
         self.reminder = reminder
-        self._interviews: dict[tuple[str, int], Interview] = {}
+        self._toml_zones: dict[str, str] = {}  # interviews stored before schema 3
         # zoneinfo keeps only a few zones alive by itself; one dropped is read from disk
         # again the next time. Holding each zone used keeps ics.event_for's lookups cheap.
         self._zones: dict[str, zoneinfo.ZoneInfo | None] = {}
 
-    def _interview(self, row: FeedEvent) -> Interview:
-        key = (row.interview_id, row.timeline)
-        interview = self._interviews.get(key)
-        if interview is None:
-            if len(self._interviews) >= _KEEP_INTERVIEWS:
-                self._interviews.clear()  # memory stays flat however many interviews
-            if row.zone is not None:
-                interview = zone_interview(row.interview_id, row.timeline, row.zone)
-            else:  # stored before schema 3: only the TOML knows the time zone
-                parsed = parse_interview(row.toml or "", f"tracked interview {row.interview_id}")
-                # Check-ins of a later decision timeline are keyed apart (tracker.timeline_key).
-                interview = parsed._replace(id=timeline_key(row.interview_id, row.timeline))
-            self._interviews[key] = interview
-            self._hold(interview.timezone)
-        return interview
+    def _zone(self, row: FeedEvent) -> str:
+        zone = row.zone
+        if zone is None:  # stored before schema 3: only the TOML knows the time zone
+            zone = self._toml_zones.get(row.interview_id)
+            if zone is None:
+                if len(self._toml_zones) >= _KEEP_INTERVIEWS:
+                    self._toml_zones.clear()  # memory stays flat however many interviews
+                where = f"tracked interview {row.interview_id}"
+                zone = parse_interview(row.toml or "", where).timezone
+                self._toml_zones[row.interview_id] = zone
+        self._hold(zone)
+        return zone
 
     def _hold(self, zone: str) -> None:
         if zone not in self._zones:
@@ -127,7 +103,7 @@ class _Renderer:
         data = row.payload if isinstance(row.payload, str) else ""
         followup = decode_followup(data, row.status, row.sequence)
         stamp = parse_stamp(row.changed)
-        return ics.event_bytes(self._interview(row), followup, stamp, self.reminder, uid=row.uid)
+        return ics.event_bytes(row.uid, self._zone(row), followup, stamp, self.reminder)
 
 
 def refresh_cache(
@@ -183,6 +159,19 @@ def _stream(
     cache: bool,
     seen: _Seen,
 ) -> Iterator[bytes]:
+    for _row, data in _pieces(store, now, candidate, reminder, cache, seen):
+        yield data
+
+
+def _pieces(
+    store: Store,
+    now: dt.datetime,
+    candidate: str | None,
+    reminder: dt.time,
+    cache: bool,
+    seen: _Seen,
+) -> Iterator[tuple[FeedEvent | None, bytes]]:
+    """The feed's pieces, each event's with its row (the header and footer have none)."""
     if cache:
         refresh_cache(store, now=now, candidate=candidate, reminder=reminder)
     cutoff = _cutoff(now)
@@ -190,7 +179,7 @@ def _stream(
     renderer = _Renderer(reminder)
     prefix = _cache_prefix(reminder) if cache else None
     fresh: list[tuple[FeedEvent, bytes]] = []
-    yield head
+    yield None, head
     with store.read():
         seen.removed = store.get_meta("feed_changed")
         seen.dropped = store.feed_dropped(candidate, cutoff)
@@ -198,18 +187,18 @@ def _stream(
             if row.changed > seen.latest:
                 seen.latest = row.changed
             if isinstance(row.payload, bytes):  # cached bytes, still valid
-                yield row.payload
+                yield row, row.payload
                 continue
             # A full render, or an event whose bytes went stale since the refresh.
             data = renderer.render(row)
             if prefix is not None and len(fresh) < CACHE_BATCH:
                 fresh.append((row, data))
-            yield data
+            yield row, data
     if prefix is not None and fresh:
         # Only a shortcut for the next render: a busy database must not cut this one short.
         with contextlib.suppress(TrackerError), store.write():
             store.save_cache(prefix, fresh)
-    yield end
+    yield None, end
 
 
 def feed_chunks(
@@ -227,6 +216,19 @@ def feed_chunks(
     way the events come from one query, streamed: memory stays flat.
     """
     return _stream(store, now, candidate, reminder, cache, _Seen())
+
+
+def feed_events(
+    store: Store,
+    *,
+    now: dt.datetime,
+    candidate: str | None = None,
+    reminder: dt.time = DEFAULT_REMINDER,
+) -> Iterator[tuple[str, str, bytes]]:
+    """Each event of the feed as (UID, status, its VEVENT bytes), for a CalDAV push."""
+    for row, data in _pieces(store, now, candidate, reminder, True, _Seen()):
+        if row is not None:
+            yield row.uid, row.status, data
 
 
 def write_feed(
