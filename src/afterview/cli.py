@@ -867,6 +867,7 @@ def add(
             defaults=settings.defaults(),
             base=file.parent,
         )
+    _republish(db)
     for warning in added.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(
@@ -994,6 +995,7 @@ def status(
             decision=decision,
             me=settings.me,
         )
+    _republish(db)
     click.echo(f"Recorded {outcome} for {interview_id}.")
     for line in _changes_text(changes):
         click.echo(line)
@@ -1039,6 +1041,7 @@ def edit(interview_id: str, source: Path | None, db: str | None) -> None:
             defaults=settings.defaults(),
             base=source.parent if source else None,
         )
+    _republish(db)
     click.echo(f"Updated {interview_id}.")
     for line in _changes_text(changes):
         click.echo(line)
@@ -1063,6 +1066,7 @@ def remove(interview_id: str, yes: bool, db: str | None) -> None:
         return
     with _store(db) as store:
         tracker.remove(store, interview_id, now=_now(), me=_settings().me)
+    _republish(db)
     click.echo(f"Removed {interview_id}.")
 
 
@@ -1072,6 +1076,7 @@ def _mark(verb: str, interview_id: str, step: str, person: str | None, db: str |
     handler = tracker.done if verb == "done" else tracker.skip
     with _store(db) as store:
         actions = handler(store, interview_id, step, person=person)
+    _republish(db)
     for action in actions:
         click.echo(f"Marked {verb}: {_action_line(action)}")
 
@@ -1143,6 +1148,7 @@ def move(
             person=person,
             today=dt.date.today(),
         )
+    _republish(db)
     click.echo(f"Moved: {_action_line(action)}")
 
 
@@ -1203,6 +1209,7 @@ def import_command(file: Path, db: str | None) -> None:
     # Read one interview at a time: an export of thousands is never held whole.
     with _open_export(file) as source, _store(db) as store:
         imported = tracker.import_file(store, source, now=_now(), where=str(file))
+    _republish(db)
     click.echo(f"Imported {len(imported.added)}, skipped {len(imported.skipped)} already tracked.")
 
 
@@ -1390,3 +1397,10 @@ def push(
         f"Pushed to {result.calendar}: {result.created} new, {result.updated} updated, "
         f"{result.deleted} deleted, {result.unchanged} unchanged"
     )
+
+
+# ---------------------------------------------------------------------------- publish
+from .publish_command import publish_command  # noqa: E402
+from .publish_command import republish as _republish  # noqa: E402
+
+main.add_command(publish_command)

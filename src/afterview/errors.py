@@ -69,6 +69,12 @@ class InviteError(AfterviewError):
     exit_code = 11
 
 
+class PublishError(AfterviewError):
+    """A feed that cannot be published: a bad target, a refused login, a server problem."""
+
+    exit_code = 12
+
+
 def close_matches(word: str, options: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
     """The options closest to ``word``, for "did you mean ...?" hints."""
     import difflib  # only an error pays for it

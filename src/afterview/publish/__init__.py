@@ -1,0 +1,1 @@
+"""Publishing the feed: targets, links and redaction."""
