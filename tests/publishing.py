@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pwd
 import socket
 import subprocess
 import sys
@@ -186,7 +187,10 @@ def start_sshd(folder: Path) -> Iterator[Ssh]:
     """Debian's sshd, unprivileged config, on a free loopback port with throwaway keys."""
     if not SSHD.exists():
         raise AssertionError(f"{SSHD} is missing: make test installs openssh-server")
-    user = os.environ.get("USER") or __import__("getpass").getuser()
+    if os.geteuid() == 0:
+        # sshd started as root wants its privilege separation folder, as Debian's unit makes.
+        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
+    user = pwd.getpwuid(os.getuid()).pw_name
     _keygen(folder / "host_key")
     _keygen(folder / "client_key")
     (folder / "authorized_keys").write_text((folder / "client_key.pub").read_text())
@@ -246,4 +250,10 @@ def git(*args: str | Path, cwd: Path | None = None, ssh_config: Path | None = No
         ["git", *(str(a) for a in args)], cwd=cwd, env=env, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def git_blob(repo: Path, spec: str) -> bytes:
+    """The bytes of ``spec`` (``branch:path``) in ``repo``, exactly as committed."""
+    done = subprocess.run(["git", "show", spec], cwd=repo, capture_output=True, check=True)
     return done.stdout

@@ -40,7 +40,9 @@ class GitTarget:
         if address.startswith("git+"):
             address = address[len("git+") :]
         parts = urlsplit(address)
-        self.host = parts.hostname or "this machine"
+        user = f"{parts.username}@" if parts.username else ""
+        port = f"-p {parts.port} " if parts.port else ""
+        self.host = f"{port}{user}{parts.hostname}" if parts.hostname else "this machine"
         self.remote = address
         self.cache = cache
 

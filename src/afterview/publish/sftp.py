@@ -54,7 +54,8 @@ class SftpTarget:
             raise PublishError(
                 f"{self.where}: the sftp program is not installed: install OpenSSH's client"
             )
-        args = [program, "-q", *ssh_options(), "-b", "-"]
+        # No -q: it would hide what ssh says about a host key, which the message names.
+        args = [program, *ssh_options(), "-b", "-"]
         if self.port:
             args += ["-P", str(self.port)]
         args.append(self.login)
@@ -74,7 +75,8 @@ class SftpTarget:
         return done
 
     def _problem(self, stderr: str) -> PublishError:
-        known = ssh_problem(stderr, self.host, self.where)
+        port = f"-p {self.port} " if self.port else ""
+        known = ssh_problem(stderr, f"{port}{self.login}", self.where)
         if known is not None:
             return known
         said = stderr.lower()

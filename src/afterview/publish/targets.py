@@ -158,21 +158,24 @@ def ssh_options() -> list[str]:
 
 
 def ssh_problem(stderr: str, host: str, where: str) -> PublishError | None:
-    """The one-line error for what ssh said on stderr, when it is a known login problem."""
+    """The one-line error for what ssh said on stderr, when it is a known login problem.
+
+    ``host`` is what to give ssh to log in (``-p 2222 alex@example.org``).
+    """
     said = stderr.lower()
     if "host key verification failed" in said or "no matching host key" in said:
         return PublishError(
-            f"{where}: the host key of {host} is not in known_hosts (or has changed): run "
-            f"'ssh {host}' once, check the fingerprint with the host's owner, then publish "
-            "again"
+            f"{where}: the host key is not in known_hosts (or has changed), so it is "
+            f"refused: run 'ssh {host}' once, check the fingerprint with the host's owner, "
+            "then publish again"
         )
     if "permission denied" in said:
         return PublishError(
-            f"{where}: {host} refused the login: add your key to the agent (ssh-add) or to "
+            f"{where}: the host refused the login: add your key to the agent (ssh-add) or to "
             "~/.ssh/config, and check the user name"
         )
     if "could not resolve hostname" in said or "connection refused" in said:
-        return PublishError(f"{where}: cannot reach {host}: check the address and try again")
+        return PublishError(f"{where}: cannot reach the host: check the address, try again")
     if "connection timed out" in said or "no route to host" in said:
-        return PublishError(f"{where}: cannot reach {host}: check the address and try again")
+        return PublishError(f"{where}: cannot reach the host: check the address, try again")
     return None
