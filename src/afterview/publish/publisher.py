@@ -144,43 +144,47 @@ def publish(
     if same_bytes and not check_remote:
         return result
     target = _target(url, password, store)
-    if old_name is None:
-        result.warnings.extend(target.first_checks())
-    remote = target.stat(name)
-    remembered = Remote(size=int(known.get("size", -1)), etag=known.get("etag"))
-    if same_bytes and remote is not None and remote == remembered:
-        return result
     try:
-        target.upload(name, data, remote)
-    except Conflict:
-        # Another machine published meanwhile: render what is true now, and try once more.
-        data = render(store, now=now, detail=detail, reminder=reminder)
-        digest = hashlib.sha256(data).hexdigest()
+        if old_name is None:
+            result.warnings.extend(target.first_checks())
         remote = target.stat(name)
+        remembered = Remote(size=int(known.get("size", -1)), etag=known.get("etag"))
+        if same_bytes and remote is not None and remote == remembered:
+            return result
         try:
             target.upload(name, data, remote)
         except Conflict:
-            raise PublishError(
-                f"{key}: another publisher keeps replacing {name}: run afterview publish "
-                "again when it has finished"
-            ) from None
-        result.retried = True
-    result.sent = True
-    result.size = len(data)
-    after = target.stat(name)
-    state[key] = {
-        "name": name,
-        "sha256": digest,
-        "size": after.size if after else len(data),
-        "etag": after.etag if after else None,
-        "detail": detail,
-        "published": now.astimezone(dt.UTC).isoformat(),
-    }
-    _save_state(store, state)
-    if old_name is not None and old_name != name:
-        target.remove(old_name)
-        result.removed = old_name
-    return result
+            # Another machine published meanwhile: render what is true now, try once more.
+            data = render(store, now=now, detail=detail, reminder=reminder)
+            digest = hashlib.sha256(data).hexdigest()
+            try:
+                target.upload(name, data, target.stat(name))
+            except Conflict:
+                raise PublishError(
+                    f"{key}: another publisher keeps replacing {name}: run afterview publish "
+                    "again when it has finished"
+                ) from None
+            result.retried = True
+        result.sent = True
+        result.size = len(data)
+        after = target.stat(name)
+        state[key] = {
+            "name": name,
+            "sha256": digest,
+            "size": after.size if after else len(data),
+            "etag": after.etag if after else None,
+            "detail": detail,
+            "published": now.astimezone(dt.UTC).isoformat(),
+        }
+        _save_state(store, state)
+        if old_name is not None and old_name != name:
+            target.remove(old_name)
+            result.removed = old_name
+        return result
+    finally:
+        close = getattr(target, "close", None)
+        if close is not None:
+            close()
 
 
 def published_name(store: Store, url: str) -> str | None:

@@ -41,9 +41,48 @@ class SftpTarget:
             path = path[3:]
         self.folder = path.rstrip("/") or "/"
 
+        self._master: subprocess.Popen[bytes] | None = None
+        self._socket_folder: tempfile.TemporaryDirectory[str] | None = None
+
     @property
     def where(self) -> str:
         return self._where
+
+    def _connection(self) -> list[str]:
+        """Options that share one ssh login among this publish's sftp sessions.
+
+        A publish asks for the file's size, uploads, renames and asks again: one login
+        (an OpenSSH control master, private to this process) instead of four.
+        """
+        if self._socket_folder is None:
+            self._socket_folder = tempfile.TemporaryDirectory(prefix="afterview-ssh-")
+            control = str(Path(self._socket_folder.name) / "master")
+            args = ["ssh", *ssh_options(), "-M", "-N", "-S", control, "-o", "ControlPersist=no"]
+            if self.port:
+                args += ["-p", str(self.port)]
+            self._master = subprocess.Popen(
+                [*args, self.login],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        control = str(Path(self._socket_folder.name) / "master")
+        # Until the master is up, ssh connects on its own (ControlMaster=auto would race it).
+        return ["-o", f"ControlPath={control}", "-o", "ControlMaster=no"]
+
+    def close(self) -> None:
+        """End the shared login."""
+        if self._master is not None:
+            self._master.terminate()
+            try:
+                self._master.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._master.kill()
+                self._master.wait()
+            self._master = None
+        if self._socket_folder is not None:
+            self._socket_folder.cleanup()
+            self._socket_folder = None
 
     def _remote(self, name: str) -> str:
         return f"{self.folder}/{name}" if self.folder != "/" else f"/{name}"
@@ -55,7 +94,7 @@ class SftpTarget:
                 f"{self.where}: the sftp program is not installed: install OpenSSH's client"
             )
         # No -q: it would hide what ssh says about a host key, which the message names.
-        args = [program, *ssh_options(), "-b", "-"]
+        args = [program, *ssh_options(), *self._connection(), "-b", "-"]
         if self.port:
             args += ["-P", str(self.port)]
         args.append(self.login)
