@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -66,9 +67,17 @@ class SftpTarget:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
+            self._wait_for(Path(control))
         control = str(Path(self._socket_folder.name) / "master")
-        # Until the master is up, ssh connects on its own (ControlMaster=auto would race it).
+        # If the master could not log in, sftp connects on its own and says why.
         return ["-o", f"ControlPath={control}", "-o", "ControlMaster=no"]
+
+    def _wait_for(self, control: Path) -> None:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline and self._master is not None:
+            if control.exists() or self._master.poll() is not None:
+                return
+            time.sleep(0.01)
 
     def close(self) -> None:
         """End the shared login."""
