@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,7 +120,7 @@ class Dav:
         return self.log.read_text(encoding="utf-8").splitlines()
 
 
-def start_dav(folder: Path) -> Iterator[Dav]:
+def start_dav(folder: Path) -> Generator[Dav, None, None]:
     """wsgidav on a free loopback port, for as long as the generator is open."""
     log = folder / "requests.log"
     for _attempt in range(3):
@@ -141,7 +141,7 @@ def start_dav(folder: Path) -> Iterator[Dav]:
         stop(process)
 
 
-def start_full_disk() -> Iterator[int]:
+def start_full_disk() -> Generator[int, None, None]:
     """A WebDAV host that answers every PUT with 507; its port."""
     for _attempt in range(3):
         port = free_port()
@@ -183,7 +183,7 @@ def _keygen(path: Path) -> None:
     )
 
 
-def start_sshd(folder: Path) -> Iterator[Ssh]:
+def start_sshd(folder: Path) -> Generator[Ssh, None, None]:
     """Debian's sshd, unprivileged config, on a free loopback port with throwaway keys."""
     if not SSHD.exists():
         raise AssertionError(f"{SSHD} is missing: make test installs openssh-server")

@@ -43,6 +43,7 @@ class SftpTarget:
         self.folder = path.rstrip("/") or "/"
 
         self._master: subprocess.Popen[bytes] | None = None
+        self._known: dict[str, Remote | None] = {}  # what the last batch listed
         self._socket_folder: tempfile.TemporaryDirectory[str] | None = None
 
     @property
@@ -147,12 +148,18 @@ class SftpTarget:
         return '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     def stat(self, name: str) -> Remote | None:
+        if name in self._known:  # listed by the upload's own session, just now
+            return self._known.pop(name)
         done = self._run([f"ls -ln {self._quote(self._remote(name))}"], check=False)
         if done.returncode != 0:
             if "not found" in done.stderr.lower() or "no such file" in done.stderr.lower():
                 return None
             raise self._problem(done.stderr)
-        for line in done.stdout.splitlines():
+        return self._listed(done.stdout)
+
+    @staticmethod
+    def _listed(stdout: str) -> Remote | None:
+        for line in stdout.splitlines():
             fields = line.split()
             if len(fields) >= 9 and fields[0].startswith("-"):
                 size = int(fields[4])
@@ -172,12 +179,14 @@ class SftpTarget:
                 [
                     f"put {self._quote(str(local))} {self._quote(temp)}",
                     f"rename {self._quote(temp)} {self._quote(self._remote(name))}",
+                    f"ls -ln {self._quote(self._remote(name))}",
                 ],
                 check=False,
             )
         if done.returncode != 0:
             self._run([f"-rm {self._quote(temp)}"], check=False)
             raise self._problem(done.stderr)
+        self._known[name] = self._listed(done.stdout)
 
     def read(self, name: str) -> bytes:
         with tempfile.TemporaryDirectory(prefix="afterview-") as folder:

@@ -13,8 +13,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import http.client
-import ssl
-import xml.etree.ElementTree as ET
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from ..errors import PublishError
@@ -68,6 +66,8 @@ class WebDavTarget:
 
     def _connection(self) -> http.client.HTTPConnection:
         if self.secure:
+            import ssl  # only https pays for loading OpenSSL's bindings
+
             context = ssl.create_default_context()
             return http.client.HTTPSConnection(
                 self.host, self.port, timeout=TIMEOUT, context=context
@@ -94,16 +94,17 @@ class WebDavTarget:
             data = response.read()
             found = {k.lower(): v for k, v in response.getheaders()}
             return response.status, found, data
-        except ssl.SSLCertVerificationError as error:
-            raise PublishError(
-                f"{self.where}: the server's certificate is not valid ({error.verify_message}):"
-                " fix the certificate or use the host's own address"
-            ) from None
         except TimeoutError:
             raise PublishError(
                 f"{self.where}: the server did not answer in {TIMEOUT} s: try again later"
             ) from None
         except (OSError, http.client.HTTPException) as error:
+            if type(error).__name__ == "SSLCertVerificationError":
+                raise PublishError(
+                    f"{self.where}: the server's certificate is not valid "
+                    f"({getattr(error, 'verify_message', error)}): fix the certificate or use "
+                    "the host's own address"
+                ) from None
             reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
             raise PublishError(
                 f"{self.where}: cannot reach the server ({reason}): check the address, or "
@@ -202,6 +203,8 @@ class WebDavTarget:
         )
         if status != 207:
             return []
+        import xml.etree.ElementTree as ET
+
         try:
             root = ET.fromstring(data)
         except ET.ParseError:
