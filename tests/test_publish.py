@@ -429,3 +429,24 @@ def test_keyring_is_optional(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert os.environ.get("AFTERVIEW_PUBLISH_PASSWORD") is None
     assert shutil.which("git") is not None
     assert NOW < RENDER
+
+
+def test_a_file_that_appeared_since_we_looked_is_not_overwritten(dav: Dav, password: str) -> None:
+    """Without an old ETag the MOVE says Overwrite: F, so a newcomer's file survives."""
+    from afterview.publish.targets import new_name
+
+    name = new_name()
+    mine, theirs = WebDavTarget(dav.private, password), WebDavTarget(dav.private, password)
+    seen = mine.stat(name)
+    assert seen is None
+    theirs.upload(name, b"theirs", None)
+    with pytest.raises(Conflict):
+        mine.upload(name, b"mine", seen)
+    assert (dav.root / "private" / name).read_bytes() == b"theirs"
+
+
+def test_config_set_publish_refuses_an_unknown_scheme(run_cli: RunCli) -> None:
+    """A publish address afterview cannot use is refused when it is saved (exit 9)."""
+    result = run_cli("config", "set", "publish", "gopher://example.org/cal/")
+    assert result.exit_code == 9
+    assert "cannot publish to gopher:// addresses" in result.output

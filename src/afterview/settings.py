@@ -152,6 +152,14 @@ def check_value(key: str, value: str) -> str:
             "name in the address and put the password in an environment variable "
             "(publish_password_env) or the system keyring"
         )
+    if key == "publish" and value:
+        from .errors import PublishError
+        from .publish.targets import target_for
+
+        try:
+            target_for(value)
+        except PublishError as error:
+            raise SettingsError(str(error)) from None
     if key == "email" and value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
         raise SettingsError(f"'{value}' is not an email address")
     return value

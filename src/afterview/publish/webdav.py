@@ -165,7 +165,8 @@ class WebDavTarget:
         if status >= 300:
             self._quietly_remove(temp)
             raise self._fail(status, "uploading")
-        headers = {"Destination": self._url_of(name), "Overwrite": "T"}
+        # No file when we looked: one that appeared since is someone else's (Overwrite: F).
+        headers = {"Destination": self._url_of(name), "Overwrite": "T" if expect else "F"}
         if expect is not None and expect.etag:
             headers["If"] = f"<{self._path(name)}> ([{expect.etag}])"
         status, _, _ = self._request("MOVE", self._path(temp), headers=headers)
