@@ -67,6 +67,7 @@ def test_sftp_upload_reads_back_equal(trusted: Ssh, db: Path, tmp_path: Path) ->
     assert sorted(e.uid for e in by_ical(remote)) == sorted(e.uid for e in by_icalendar(remote))
 
 
+@pytest.mark.conformance  # about 10 s of ssh logins: make conformance
 def test_sftp_republish_after_replied_and_rotate(
     run_cli: RunCli, trusted: Ssh, db: Path, tmp_path: Path
 ) -> None:
@@ -156,6 +157,7 @@ def test_git_over_ssh_commits_on_a_branch_of_its_own(
     assert git("rev-list", "--count", "afterview-feed", cwd=bare).strip() == "1"
 
 
+@pytest.mark.conformance  # about 10 s of ssh logins: make conformance
 def test_git_push_that_loses_the_race_fetches_and_retries_once(
     trusted: Ssh, bare: Path, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
