@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import click
 
@@ -34,6 +33,8 @@ def _run(
     rotate: bool = False,
     check_remote: bool = True,
 ) -> Published:
+    from urllib.parse import urlsplit
+
     from .errors import PublishError
     from .publish import publisher
     from .publish.targets import default_detail, target_for
