@@ -450,3 +450,65 @@ def test_config_set_publish_refuses_an_unknown_scheme(run_cli: RunCli) -> None:
     result = run_cli("config", "set", "publish", "gopher://example.org/cal/")
     assert result.exit_code == 9
     assert "cannot publish to gopher:// addresses" in result.output
+
+
+def test_every_command_that_changes_the_feed_republishes_it(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """add, move, edit, remove, import and add --round-of each leave the published file current."""
+    from publishing import PERSONAL_INTERVIEW
+
+    folder = tmp_path / "Syncthing"
+    folder.mkdir()
+    db = tmp_path / "tracker.db"
+    source = tmp_path / "northwind.toml"
+    source.write_text(PERSONAL_INTERVIEW, encoding="utf-8")
+    assert run_cli("config", "set", "publish", f"file://{folder}").exit_code == 0
+    published: list[bytes] = []
+
+    def changed_by(*args: str | Path) -> str:
+        result = run_cli(*args, "--db", db)
+        assert result.exit_code == 0, result.output
+        assert "not published" not in result.output
+        files = list(folder.iterdir())
+        assert len(files) == 1
+        data = files[0].read_bytes()
+        with Store(db) as store:
+            assert data == publisher.render(store, now=dt.datetime.now(dt.UTC), detail="titles")
+        assert not published or data != published[-1], args[0]  # what the change made
+        published.append(data)
+        return result.stdout
+
+    interview_id = changed_by("add", source).split()[0]
+    changed_by("move", interview_id, "check-in-2", "2026-12-08")  # Mon 7 -> Tue 8 Dec 2026
+    edited = tmp_path / "edited.toml"
+    edited.write_text(
+        PERSONAL_INTERVIEW.replace("Data Engineer", "Staff Data Engineer"), encoding="utf-8"
+    )
+    changed_by("edit", interview_id, "--file", edited)
+    backup = tmp_path / "backup.json"
+    assert run_cli("export", "-o", backup, "--db", db).exit_code == 0
+    changed_by("remove", interview_id, "--yes")
+    changed_by("import", backup)
+    assert published[-1] == published[-3]  # the import brought back what remove took
+    second = tmp_path / "round-two.toml"
+    second.write_text(
+        PERSONAL_INTERVIEW.replace("2026-11-25T14:00:00", "2026-12-02T10:00:00"), encoding="utf-8"
+    )
+    changed_by("add", second, "--round-of", interview_id)
+    assert b"northwind.example" not in published[-1]
+
+
+def test_git_file_address_publishes_to_a_bare_repository(db: Path, tmp_path: Path) -> None:
+    """git+file:// names a repository on this machine; the feed lands on its own branch."""
+    from publishing import git, git_blob
+
+    bare = tmp_path / "pages.git"
+    git("init", "-q", "--bare", bare)
+    url = f"git+file://{bare}#pages"
+    with Store(db) as store:
+        done = publisher.publish(store, url, now=RENDER, detail="busy")
+        assert git_blob(bare, f"pages:{done.name}") == publisher.render(
+            store, now=RENDER, detail="busy"
+        )
+        assert not publisher.publish(store, url, now=RENDER, detail="busy").sent
