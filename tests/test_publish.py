@@ -5,23 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from afterview import ics, tracker
-from afterview.errors import PublishError
 from afterview.publish import publisher
-from afterview.publish.targets import Conflict, is_published_name, target_for
+from afterview.publish.targets import Conflict, is_published_name
 from afterview.publish.webdav import WebDavTarget
 from afterview.store import Store
 from conformance.parsers import by_ical, by_icalendar
 from conformance.rawtext import raw_problems
 from conftest import RunCli
 from publishing import (
-    NOW,
     RENDER,
     REPLIED_ON,
     SECRETS,
@@ -417,18 +414,33 @@ def test_failed_republish_keeps_the_change_and_says_so_once(
         )
 
 
-def test_keyring_is_optional(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without the keyring library a WebDAV login with no password is a clear error."""
+def test_no_password_anywhere_stops_before_contacting_the_server(
+    run_cli: RunCli, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A WebDAV login with no password (no variable, no keyring entry) is one line, exit 12."""
     monkeypatch.delenv("AFTERVIEW_PUBLISH_PASSWORD", raising=False)
     assert publisher.password_for("https://alex@dav.example.org/cal/", None) is None
-    error = publisher.need_password("https://alex@dav.example.org/cal/", "DAV_PW")
-    assert isinstance(error, PublishError) and "set $DAV_PW" in str(error)
-    assert (
-        target_for("davs://alex@dav.example.org/cal/").where == "davs://alex@dav.example.org/cal/"
-    )
-    assert os.environ.get("AFTERVIEW_PUBLISH_PASSWORD") is None
-    assert shutil.which("git") is not None
-    assert NOW < RENDER
+    result = run_cli("publish", "--to", "davs://alex@dav.example.org/cal/", "--db", db)
+    assert result.exit_code == 12
+    assert result.output.strip().splitlines() == [
+        "afterview: no password for davs://alex@dav.example.org/cal/: set "
+        "$AFTERVIEW_PUBLISH_PASSWORD (or name another variable with --password-env, or store "
+        "it with: keyring set afterview davs://alex@dav.example.org/cal/)"
+    ]
+
+
+def test_the_password_variable_can_be_named_in_the_settings(
+    run_cli: RunCli, dav: Dav, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """publish_password_env names the variable; the settings file never holds the password."""
+    monkeypatch.delenv("AFTERVIEW_PUBLISH_PASSWORD", raising=False)
+    monkeypatch.setenv("NEXTCLOUD_APP_PASSWORD", PASSWORD)
+    assert run_cli("config", "set", "publish", dav.private).exit_code == 0
+    assert run_cli("config", "set", "publish_password_env", "NEXTCLOUD_APP_PASSWORD").exit_code == 0
+    result = run_cli("publish", "--db", db)
+    assert result.exit_code == 0, result.output
+    settings_text = Path(os.environ["AFTERVIEW_CONFIG"]).read_text(encoding="utf-8")
+    assert PASSWORD not in settings_text and "NEXTCLOUD_APP_PASSWORD" in settings_text
 
 
 def test_a_file_that_appeared_since_we_looked_is_not_overwritten(dav: Dav, password: str) -> None:
