@@ -28,7 +28,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck browser
+test: lint typecheck browser sshd
 	$(BIN)/python -m compileall -q src
 	$(BIN)/pytest
 
@@ -40,26 +40,36 @@ browser:
 	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	fi
 
+# sshd, sftp and git for tests/test_publish_ssh.py (publishing over ssh to a throwaway
+# server on 127.0.0.1): Debian's packages, installed when missing.
+.PHONY: sshd
+sshd:
+	@if [ ! -x /usr/sbin/sshd ] || ! command -v sftp >/dev/null || ! command -v git >/dev/null; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	    openssh-server openssh-client git; \
+	fi
+
 # ical.js (Thunderbird's parser), pinned by conformance/package-lock.json; needs Node and npm.
 conformance/node_modules/.package-lock.json: conformance/package.json conformance/package-lock.json
 	npm ci --prefix conformance --no-audit --no-fund
 
 # Every sample, plan and the feed through icalendar, ical and ical.js, and a Radicale round trip.
-conformance: $(STAMP) conformance/node_modules/.package-lock.json
+conformance: $(STAMP) sshd conformance/node_modules/.package-lock.json
 	$(BIN)/python -m compileall -q src
 	$(BIN)/pytest -m conformance
 
-bench: $(STAMP)
+bench: $(STAMP) sshd
 	$(BIN)/python -m compileall -q src
 	@# Every benchmark runs and reports; the target fails if any missed its target.
 	status=0; \
-	for bench in coldstart feed server; do \
+	for bench in coldstart feed server publish; do \
 	  $(BIN)/python benchmarks/$$bench.py || status=1; \
 	done; \
 	exit $$status
 
 # Each benchmark at a toy size: proves it still runs and still checks its bytes.
-bench-quick: $(STAMP)
+bench-quick: $(STAMP) sshd
 	$(BIN)/python -m compileall -q src
 	$(BIN)/pytest -m bench
 

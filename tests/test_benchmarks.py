@@ -44,8 +44,18 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
                 "| feed server: full response, rendered for each request |",
             ],
         ),
+        (
+            "publish.py",
+            ["--sizes", "20", "--runs", "1"],
+            [
+                "| WebDAV, 20 interviews (",
+                "| SFTP, 20 interviews (",
+                "| WebDAV, 20 interviews: republish after `done` (feed unchanged) | nothing sent",
+                "| SFTP, 20 interviews: republish after `done` (feed unchanged) | nothing sent",
+            ],
+        ),
     ],
-    ids=["coldstart", "feed", "server"],
+    ids=["coldstart", "feed", "server", "publish"],
 )
 def test_benchmark_runs_and_reports(script: str, arguments: list[str], rows: list[str]) -> None:
     done = subprocess.run(

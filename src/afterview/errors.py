@@ -76,7 +76,7 @@ class InviteError(AfterviewError):
 
 
 class PublishError(AfterviewError):
-    """A calendar server or publishing target that refused or could not be reached."""
+    """A feed that cannot be published: a bad target, a refused login, a server problem."""
 
     exit_code = 12
 

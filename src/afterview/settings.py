@@ -13,6 +13,7 @@ import zoneinfo
 from pathlib import Path
 from typing import NamedTuple
 
+from afterview.core.addresses import is_address
 from afterview.errors import FileProblem, PlaceError, SettingsError, close_matches
 from afterview.formats.files import dumps_toml, parse_toml, read_text, write_atomic
 from afterview.model import Me
@@ -26,7 +27,12 @@ KEYS = {
     "subdivision": "default state, province or region code",
     "timezone": "default time zone (IANA name, like America/New_York)",
     "reminder": "reminder time for all-day events (HH:MM, default 09:00)",
+    "publish": "where every change publishes the feed (https://, davs://, sftp://, git+..., file://)",
+    "publish_detail": "what the published feed shows: full, titles or busy",
+    "publish_password_env": "the environment variable with the publishing password",
+    "publish_link": "the public https address of the publishing folder, for subscribe links",
 }
+DETAILS = ("full", "titles", "busy")
 
 
 class Settings(NamedTuple):
@@ -40,6 +46,10 @@ class Settings(NamedTuple):
     subdivision: str | None = None
     timezone: str | None = None
     reminder: str | None = None
+    publish: str | None = None
+    publish_detail: str | None = None
+    publish_password_env: str | None = None
+    publish_link: str | None = None
 
     @property
     def me(self) -> Me:
@@ -155,7 +165,17 @@ def check_value(key: str, value: str) -> str:
             return check_country(value)
         except PlaceError as error:
             raise SettingsError(str(error)) from None
-    if key == "email" and value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+    if key == "publish_detail" and value and value not in DETAILS:
+        raise SettingsError(f"publish_detail must be full, titles or busy, not '{value}'")
+    if key == "publish_password_env" and value and not re.fullmatch(r"[A-Za-z_]\w*", value):
+        raise SettingsError(f"'{value}' is not an environment variable name (like DAV_PASSWORD)")
+    if key in ("publish", "publish_link") and value and re.search(r"://[^/@]*:[^/@]*@", value):
+        raise SettingsError(
+            f"{key}: a password does not belong in the settings file: keep only the user "
+            "name in the address and put the password in an environment variable "
+            "(publish_password_env) or the system keyring"
+        )
+    if key == "email" and value and not is_address(value):
         raise SettingsError(f"'{value}' is not an email address")
     return value
 

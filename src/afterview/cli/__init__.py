@@ -5,7 +5,9 @@ libraries it needs when it runs, so ``afterview --help`` loads neither the calen
 nor the holiday library.
 """
 
-from afterview.cli import backup, configure, planning, serving, track, wizard
+from afterview.cli import backup, configure, planning, publish, serving, track, wizard
 from afterview.cli.app import main
 
-__all__ = ["backup", "configure", "main", "planning", "serving", "track", "wizard"]
+main.add_command(publish.publish_command)
+
+__all__ = ["backup", "configure", "main", "planning", "publish", "serving", "track", "wizard"]

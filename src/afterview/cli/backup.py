@@ -69,12 +69,13 @@ def import_command(file: Path, db: str | None) -> None:
     Example:
       afterview import afterview-backup.json
     """
-
-    # Read one interview at a time: an export of thousands is never held whole.
+    from afterview.cli.publish import republish
     from afterview.tracker import backup
 
+    # Read one interview at a time: an export of thousands is never held whole.
     with _open_export(file) as source, open_store(db) as store:
         imported = backup.import_file(store, source, now=now_utc(), where=str(file))
+    republish(db)
     click.echo(f"Imported {len(imported.added)}, skipped {len(imported.skipped)} already tracked.")
 
 

@@ -49,5 +49,13 @@ def config_set(key: str, value: str) -> None:
     """
     from afterview.settings import save_setting, settings_path
 
+    if key.strip() == "publish" and value.strip():
+        from afterview.errors import PublishError, SettingsError
+        from afterview.publish.destinations import target_for
+
+        try:
+            target_for(value.strip())  # an address no target speaks is refused before saving
+        except PublishError as error:
+            raise SettingsError(str(error), hint=error.hint) from None
     save_setting(key, value)
     click.echo(f"Saved {key} in {settings_path()}")

@@ -25,6 +25,7 @@ from afterview.cli.app import (
     reports_errors,
     user_settings,
 )
+from afterview.cli.publish import republish
 from afterview.cli.views import action_line, changes_text
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ def add(
             defaults=settings.defaults(),
             base=file.parent,
         )
+    republish(db)
     for warning in added.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(
@@ -208,6 +210,7 @@ def status(
             decision=decision,
             me=settings.me,
         )
+    republish(db)
     click.echo(f"Recorded {outcome} for {interview_id}.")
     for line in changes_text(changes):
         click.echo(line)
@@ -253,6 +256,7 @@ def edit(interview_id: str, source: Path | None, db: str | None) -> None:
             defaults=settings.defaults(),
             base=source.parent if source else None,
         )
+    republish(db)
     click.echo(f"Updated {interview_id}.")
     for line in changes_text(changes):
         click.echo(line)
@@ -277,6 +281,7 @@ def remove(interview_id: str, yes: bool, db: str | None) -> None:
         return
     with open_store(db) as store:
         tracker.remove(store, interview_id, now=now_utc(), me=user_settings().me)
+    republish(db)
     click.echo(f"Removed {interview_id}.")
 
 
@@ -286,6 +291,7 @@ def _mark(verb: str, interview_id: str, step: str, person: str | None, db: str |
     handler = tracker.done if verb == "done" else tracker.skip
     with open_store(db) as store:
         actions = handler(store, interview_id, step, person=person)
+    republish(db)
     for action in actions:
         click.echo(f"Marked {verb}: {action_line(action)}")
 
@@ -357,4 +363,5 @@ def move(
             person=person,
             today=dt.date.today(),
         )
+    republish(db)
     click.echo(f"Moved: {action_line(action)}")

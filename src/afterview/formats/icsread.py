@@ -343,3 +343,7 @@ def _conference_links(event: Any) -> tuple[str, ...]:
             if link.lower().startswith(("https://", "http://")) and link not in links:
                 links.append(link)
     return tuple(links)
+
+
+# ---- redacting a feed for publishing
+#

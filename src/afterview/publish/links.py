@@ -94,7 +94,7 @@ FILENAME = "afterview.ics"
 def is_loopback(host: str) -> bool:
     """Whether ``host`` only answers this machine (127.0.0.0/8, ::1, localhost)."""
     name = host.strip().strip("[]")
-    if name.casefold() == "localhost":
+    if name.casefold() in ("localhost", "localhost."):
         return True
     try:
         return ipaddress.ip_address(name).is_loopback

@@ -1,0 +1,180 @@
+"""A git repository as a publishing target: GitHub, GitLab or Codeberg Pages.
+
+The feed is committed on a branch of its own (``afterview-feed``, or the branch named
+after ``#`` in the address, such as ``#gh-pages``), so the user's own branches are never
+touched, and pushed without force: when someone else pushed first, git refuses, and the
+publisher fetches, renders again and retries once. The commits are made with git's
+plumbing in a small bare repository kept with the local state; no work tree is
+checked out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from afterview.errors import PublishError
+from afterview.publish.targets import Conflict, Remote, public_address, ssh_options, ssh_problem
+
+TIMEOUT = 120  # seconds for one git command
+DEFAULT_BRANCH = "afterview-feed"
+_IDENTITY = {
+    "GIT_AUTHOR_NAME": "afterview",
+    "GIT_AUTHOR_EMAIL": "afterview@localhost",
+    "GIT_COMMITTER_NAME": "afterview",
+    "GIT_COMMITTER_EMAIL": "afterview@localhost",
+}
+
+
+class GitTarget:
+    """A branch of a git repository, over ssh, https or on this machine."""
+
+    def __init__(self, url: str, cache: Path | None = None) -> None:
+        self._where = public_address(url)
+        address, _, branch = url.partition("#")
+        self.branch = branch or DEFAULT_BRANCH
+        if address.startswith("git+"):
+            address = address[len("git+") :]
+        parts = urlsplit(address)
+        user = f"{parts.username}@" if parts.username else ""
+        port = f"-p {parts.port} " if parts.port else ""
+        self.host = f"{port}{user}{parts.hostname}" if parts.hostname else "this machine"
+        self.remote = address
+        self.cache = cache
+
+    @property
+    def where(self) -> str:
+        return self._where
+
+    def use_cache(self, folder: Path) -> None:
+        """Keep the local bare repository under ``folder`` (the publisher's state)."""
+        self.cache = folder / hashlib.sha256(self.remote.encode()).hexdigest()[:16]
+
+    def _git(
+        self, *args: str, data: bytes | None = None, check: bool = True
+    ) -> subprocess.CompletedProcess[bytes]:
+        program = shutil.which("git")
+        if program is None:
+            raise PublishError(f"{self.where}: git is not installed: install it first")
+        if self.cache is None:
+            raise PublishError(f"{self.where}: no local folder for git to work in")
+        if not (self.cache / "HEAD").exists():
+            self.cache.mkdir(parents=True, exist_ok=True)
+            subprocess.run(
+                [program, "init", "-q", "--bare", str(self.cache)], check=True, capture_output=True
+            )
+        env = {**os.environ, **_IDENTITY, "GIT_TERMINAL_PROMPT": "0"}
+        env["GIT_SSH_COMMAND"] = " ".join(["ssh", *ssh_options()])
+        try:
+            done = subprocess.run(
+                [program, "--git-dir", str(self.cache), *args],
+                input=data,
+                capture_output=True,
+                timeout=TIMEOUT,
+                env=env,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise PublishError(f"{self.where}: git did not finish in {TIMEOUT} s") from None
+        if check and done.returncode != 0:
+            raise self._problem(done.stderr.decode("utf-8", "replace"))
+        return done
+
+    def _problem(self, stderr: str) -> PublishError:
+        known = ssh_problem(stderr, self.host, self.where)
+        if known is not None:
+            return known
+        said = stderr.lower()
+        if "does not appear to be a git repository" in said or "not found" in said:
+            return PublishError(
+                f"{self.where}: no git repository there: create it (an empty one will do)"
+            )
+        lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+        return PublishError(f"{self.where}: git failed: {lines[-1] if lines else 'no reason'}")
+
+    def _head(self) -> str | None:
+        done = self._git("ls-remote", self.remote, f"refs/heads/{self.branch}")
+        first = done.stdout.decode().split()
+        return first[0] if first else None
+
+    def _fetch(self, commit: str) -> None:
+        has = self._git("cat-file", "-e", f"{commit}^{{commit}}", check=False)
+        if has.returncode != 0:
+            self._git("fetch", "-q", self.remote, f"refs/heads/{self.branch}")
+
+    def _tree_of(self, commit: str | None) -> list[str]:
+        if commit is None:
+            return []
+        done = self._git("ls-tree", commit)
+        return [line for line in done.stdout.decode().splitlines() if line]
+
+    def stat(self, name: str) -> Remote | None:
+        head = self._head()
+        if head is None:
+            return None
+        self._fetch(head)
+        done = self._git("cat-file", "-s", f"{head}:{name}", check=False)
+        if done.returncode != 0:
+            return None
+        return Remote(size=int(done.stdout.decode().strip()), etag=head)
+
+    def _commit(self, parent: str | None, name: str, data: bytes | None, message: str) -> str:
+        entries = [e for e in self._tree_of(parent) if e.split("\t", 1)[1] != name]
+        if data is not None:
+            blob = self._git("hash-object", "-w", "--stdin", data=data).stdout.decode().strip()
+            entries.append(f"100644 blob {blob}\t{name}")
+        tree = self._git("mktree", data=("\n".join(entries) + "\n").encode()).stdout
+        args = ["commit-tree", tree.decode().strip(), "-m", message]
+        if parent is not None:
+            args += ["-p", parent]
+        return self._git(*args).stdout.decode().strip()
+
+    def _push(self, commit: str) -> None:
+        done = self._git(
+            "push", "-q", self.remote, f"{commit}:refs/heads/{self.branch}", check=False
+        )
+        if done.returncode == 0:
+            return
+        said = done.stderr.decode("utf-8", "replace")
+        if "[rejected]" in said or "non-fast-forward" in said or "fetch first" in said:
+            raise Conflict(f"{self.where}: someone else pushed to {self.branch} meanwhile")
+        raise self._problem(said)
+
+    def _parent(self, expect: Remote | None) -> str | None:
+        if expect is not None and expect.etag:
+            return expect.etag
+        head = self._head()  # the branch may exist without the file
+        if head is not None:
+            self._fetch(head)
+        return head
+
+    def upload(self, name: str, data: bytes, expect: Remote | None) -> None:
+        parent = self._parent(expect)
+        self._push(self._commit(parent, name, data, "Publish the follow-up calendar"))
+
+    def read(self, name: str) -> bytes:
+        head = self._head()
+        if head is None:
+            raise PublishError(f"{self.where}: the branch {self.branch} does not exist")
+        self._fetch(head)
+        return self._git("cat-file", "blob", f"{head}:{name}").stdout
+
+    def remove(self, name: str) -> None:
+        for _attempt in range(2):
+            parent = self._parent(None)
+            if parent is None or not any(
+                e.split("\t", 1)[1] == name for e in self._tree_of(parent)
+            ):
+                return
+            try:
+                self._push(self._commit(parent, name, None, "Remove the old calendar link"))
+                return
+            except Conflict:
+                continue
+
+    def first_checks(self) -> list[str]:
+        return []

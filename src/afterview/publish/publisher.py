@@ -1,0 +1,221 @@
+"""Publishing the feed: render at a level of detail, compare, upload, remember.
+
+What was published where (the file's random name, the SHA-256 of its bytes, the
+remote version) is kept in a small JSON file beside the tracker database, not in the
+settings: it belongs to this tracker and this machine. A republish whose bytes equal
+what was last published sends nothing at all; ``afterview publish`` also asks the
+target for its copy's version and uploads again when someone else changed it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from afterview.errors import PublishError
+from afterview.formats import redact
+from afterview.formats.files import write_atomic
+from afterview.publish import feed
+from afterview.publish.destinations import target_for
+from afterview.publish.targets import Conflict, Remote, Target, new_name, public_address
+from afterview.tracker.store import Store
+
+STATE_SUFFIX = ".publish"
+
+
+@dataclass(frozen=True)
+class Links:
+    """How to subscribe to the published file."""
+
+    https: str
+    webcal: str
+    google: str
+
+
+@dataclass
+class Published:
+    """What one publish did."""
+
+    where: str
+    name: str
+    sent: bool  # False: the target already had these bytes
+    size: int
+    detail: str
+    warnings: list[str] = field(default_factory=list)
+    retried: bool = False
+    removed: str | None = None  # the old name, after --rotate
+
+
+def state_folder(store: Store) -> Path:
+    """Where this tracker's publishing state lives: beside its database."""
+    return store.path.parent / (store.path.name + STATE_SUFFIX)
+
+
+def _state_file(store: Store) -> Path:
+    return state_folder(store) / "state.json"
+
+
+def load_state(store: Store) -> dict[str, dict[str, Any]]:
+    """Every target's remembered state, by its address without credentials."""
+    try:
+        data = json.loads(_state_file(store).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _save_state(store: Store, state: dict[str, dict[str, Any]]) -> None:
+    folder = state_folder(store)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    write_atomic(_state_file(store), json.dumps(state, indent=2, sort_keys=True).encode())
+
+
+def render(
+    store: Store,
+    *,
+    now: dt.datetime,
+    detail: str,
+    reminder: dt.time = feed.DEFAULT_REMINDER,
+    candidate: str | None = None,
+) -> bytes:
+    """The feed's bytes at ``detail`` (full, titles or busy)."""
+    chunks = feed.feed_chunks(store, now=now, candidate=candidate, reminder=reminder)
+    return b"".join(redact.redact_feed(chunks, detail))
+
+
+def subscribe_links(https: str) -> Links:
+    """webcal:// for Apple and Outlook, Google's add-by-URL link, and the plain link."""
+    rest = https.split("://", 1)[1] if "://" in https else https
+    webcal = "webcal://" + rest
+    google = "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe="")
+    return Links(https=https, webcal=webcal, google=google)
+
+
+def public_link(url: str, name: str, link_base: str | None) -> str | None:
+    """The address a calendar fetches the file from, when it can be known."""
+    if link_base:
+        return link_base.rstrip("/") + "/" + name
+    parts = urlsplit(url)
+    if parts.scheme in ("https", "davs", "http"):
+        scheme = "http" if parts.scheme == "http" else "https"
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+        return f"{scheme}://{host}{port}{parts.path.rstrip('/')}/{name}"
+    return None
+
+
+def _target(url: str, password: str | None, store: Store) -> Target:
+    target = target_for(url, password)
+    use_cache = getattr(target, "use_cache", None)
+    if use_cache is not None:
+        use_cache(state_folder(store) / "git")
+    return target
+
+
+def publish(
+    store: Store,
+    url: str,
+    *,
+    now: dt.datetime,
+    detail: str,
+    password: str | None = None,
+    reminder: dt.time = feed.DEFAULT_REMINDER,
+    rotate: bool = False,
+    check_remote: bool = True,
+) -> Published:
+    """Upload the feed to ``url`` when it differs from what is there.
+
+    Without ``check_remote`` (a republish after a change) nothing is sent, not even a
+    question, when the bytes equal the last ones published from here.
+    """
+    key = public_address(url)
+    state = load_state(store)
+    known = state.get(key, {})
+    old_name = known.get("name") if isinstance(known.get("name"), str) else None
+    name = new_name() if rotate or old_name is None else old_name
+    data = render(store, now=now, detail=detail, reminder=reminder)
+    digest = hashlib.sha256(data).hexdigest()
+    result = Published(where=key, name=name, sent=False, size=len(data), detail=detail)
+    same_bytes = known.get("sha256") == digest and name == old_name
+    if same_bytes and not check_remote:
+        return result
+    target = _target(url, password, store)
+    try:
+        if old_name is None:
+            result.warnings.extend(target.first_checks())
+        remote = target.stat(name)
+        remembered = Remote(size=int(known.get("size", -1)), etag=known.get("etag"))
+        if same_bytes and remote is not None and remote == remembered:
+            return result
+        try:
+            target.upload(name, data, remote)
+        except Conflict:
+            # Another machine published meanwhile: render what is true now, try once more.
+            data = render(store, now=now, detail=detail, reminder=reminder)
+            digest = hashlib.sha256(data).hexdigest()
+            try:
+                target.upload(name, data, target.stat(name))
+            except Conflict:
+                raise PublishError(
+                    f"{key}: another publisher keeps replacing {name}: run afterview publish "
+                    "again when it has finished"
+                ) from None
+            result.retried = True
+        result.sent = True
+        result.size = len(data)
+        after = target.stat(name)
+        state[key] = {
+            "name": name,
+            "sha256": digest,
+            "size": after.size if after else len(data),
+            "etag": after.etag if after else None,
+            "detail": detail,
+            "published": now.astimezone(dt.UTC).isoformat(),
+        }
+        _save_state(store, state)
+        if old_name is not None and old_name != name:
+            target.remove(old_name)
+            result.removed = old_name
+        return result
+    finally:
+        close = getattr(target, "close", None)
+        if close is not None:
+            close()
+
+
+def published_name(store: Store, url: str) -> str | None:
+    """The file name last published to ``url`` from this tracker, if any."""
+    found = load_state(store).get(public_address(url), {}).get("name")
+    return found if isinstance(found, str) else None
+
+
+def password_for(url: str, env_name: str | None) -> str | None:
+    """The password: the environment variable ``env_name``, else the system keyring.
+
+    A target that needs none (ssh keys, git, a folder) gets None.
+    """
+    if env_name:
+        value = os.environ.get(env_name)
+        if value is not None:
+            return value
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https", "dav", "davs") or not parts.username:
+        return None
+    from afterview.publish.keyring_store import keyring_password
+
+    return keyring_password(public_address(url), parts.username)
+
+
+def need_password(url: str, env_name: str) -> PublishError:
+    """The error for a WebDAV login without a password anywhere."""
+    return PublishError(
+        f"no password for {public_address(url)}: set ${env_name} (or name another variable "
+        "with --password-env, or store it with: keyring set afterview "
+        f"{public_address(url)})"
+    )

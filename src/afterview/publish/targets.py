@@ -1,0 +1,133 @@
+"""Where a feed is published: one small interface, one backend per protocol.
+
+Like vdirsyncer's storage backends, each target knows only how to look at, write,
+read back and delete one file in one folder; what to write and when is the
+publisher's job. ``target_for`` picks the backend from the address the user gives."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+from afterview.errors import PublishError
+from afterview.publish.links import is_loopback
+
+NAME_BITS = 128
+
+
+_NAME = re.compile(r"afterview-[0-9a-f]{32}\.ics")
+
+
+SSH_CONFIG_ENV = "AFTERVIEW_SSH_CONFIG"  # an ssh_config file for sftp and git over ssh
+
+
+SCHEMES = "https://, davs://, sftp://, git+ssh://, git+file://, file:// or a git clone's path"
+
+
+@dataclass(frozen=True)
+class Remote:
+    """What a target says about its copy of the file: enough to tell whether it changed."""
+
+    size: int
+    etag: str | None = None  # an HTTP ETag, a git commit, or None where there is none
+
+
+class Conflict(PublishError):
+    """Someone else changed the file since we looked: re-render and try once more."""
+
+
+class Target(Protocol):
+    """One folder on one host that holds the published feed."""
+
+    @property
+    def where(self) -> str:
+        """The folder's address, without credentials, for messages."""
+        ...
+
+    def stat(self, name: str) -> Remote | None:
+        """The file's size and version, or None when there is no such file."""
+        ...
+
+    def upload(self, name: str, data: bytes, expect: Remote | None) -> None:
+        """Replace the file atomically; Conflict when it is no longer ``expect``."""
+        ...
+
+    def read(self, name: str) -> bytes:
+        """The file's bytes, read back over the same protocol."""
+        ...
+
+    def remove(self, name: str) -> None:
+        """Delete the file (nothing happens when it is already gone)."""
+        ...
+
+    def first_checks(self) -> list[str]:
+        """Warnings before the first upload (a folder anyone can list, say)."""
+        ...
+
+
+def new_name() -> str:
+    """A published file name carrying 128 random bits: the link is the only key."""
+    return f"afterview-{secrets.token_hex(NAME_BITS // 8)}.ics"
+
+
+def is_published_name(name: str) -> bool:
+    """Whether ``name`` looks like a name ``new_name`` gave."""
+    return _NAME.fullmatch(name) is not None
+
+
+def public_address(url: str) -> str:
+    """``url`` without a password or query, safe to print and to key local state by."""
+    parts = urlsplit(url)
+    if not parts.scheme or len(parts.scheme) == 1:  # a plain path (or C:\\ on Windows)
+        return str(Path(url).expanduser().resolve())
+    host = parts.hostname or ""
+    user = f"{parts.username}@" if parts.username else ""
+    port = f":{parts.port}" if parts.port else ""
+    netloc = f"{user}[{host}]{port}" if ":" in host else f"{user}{host}{port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", parts.fragment))
+
+
+def default_detail(url: str) -> str:
+    """``full`` for a folder on this machine's loopback web server, else ``titles``."""
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https", "dav", "davs") and is_loopback(parts.hostname or ""):
+        return "full"
+    return "titles"
+
+
+def ssh_options() -> list[str]:
+    """Options for the system ssh: never ask, never accept an unknown host key."""
+    options = ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes"]
+    config = os.environ.get(SSH_CONFIG_ENV)
+    if config:
+        options = ["-F", config, *options]
+    return options
+
+
+def ssh_problem(stderr: str, host: str, where: str) -> PublishError | None:
+    """The one-line error for what ssh said on stderr, when it is a known login problem.
+
+    ``host`` is what to give ssh to log in (``-p 2222 alex@example.org``).
+    """
+    said = stderr.lower()
+    if "host key verification failed" in said or "no matching host key" in said:
+        return PublishError(
+            f"{where}: the host key is not in known_hosts (or has changed), so it is "
+            f"refused: run 'ssh {host}' once, check the fingerprint with the host's owner, "
+            "then publish again"
+        )
+    if "permission denied" in said:
+        return PublishError(
+            f"{where}: the host refused the login: add your key to the agent (ssh-add) or to "
+            "~/.ssh/config, and check the user name"
+        )
+    if "could not resolve hostname" in said or "connection refused" in said:
+        return PublishError(f"{where}: cannot reach the host: check the address, try again")
+    if "connection timed out" in said or "no route to host" in said:
+        return PublishError(f"{where}: cannot reach the host: check the address, try again")
+    return None

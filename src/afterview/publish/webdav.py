@@ -1,0 +1,220 @@
+"""WebDAV as a publishing target: Nextcloud and ownCloud folders, Fastmail files, any
+Apache or nginx WebDAV share. Standard library only (``http.client``).
+
+An upload is a PUT to a temporary name in the same folder and a MOVE over the old
+file, so a calendar fetching the feed meanwhile gets the old file or the new one,
+never half of one. The MOVE carries an ``If`` header tagged with the old file's ETag
+(RFC 4918 10.4): when another machine replaced it since we looked, the server answers
+412 and nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import http.client
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from afterview.errors import PublishError
+from afterview.publish.links import is_loopback
+from afterview.publish.targets import Conflict, Remote, public_address
+
+TIMEOUT = 30  # seconds for each request
+_DAV = "{DAV:}"
+_PROPFIND = (
+    b'<?xml version="1.0" encoding="utf-8"?>\n'
+    b'<propfind xmlns="DAV:"><prop><resourcetype/></prop></propfind>'
+)
+
+
+class WebDavTarget:
+    """A WebDAV folder (``https://`` or ``davs://``; ``http://`` only on this machine)."""
+
+    def __init__(self, url: str, password: str | None) -> None:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        self.secure = scheme in ("https", "davs")
+        self.host = parts.hostname or ""
+        self._where = public_address(url)
+        if not self.host:
+            raise PublishError(f"{self._where}: no host name in the address")
+        if not self.secure and not is_loopback(self.host):
+            raise PublishError(
+                f"{self._where}: plain http would send the password and the feed in the "
+                "clear: use https:// (or davs://)"
+            )
+        try:
+            self.port = parts.port or (443 if self.secure else 80)
+        except ValueError:
+            raise PublishError(f"{self._where}: the port is not a number") from None
+        self.folder = parts.path if parts.path.endswith("/") else parts.path + "/"
+        self.user = parts.username
+        self.password = password
+        self.requests: list[str] = []  # method and path of each request made, for tests
+
+    @property
+    def where(self) -> str:
+        return self._where
+
+    # ------------------------------------------------------------------ requests
+
+    def _url_of(self, name: str) -> str:
+        scheme = "https" if self.secure else "http"
+        return urlunsplit((scheme, f"{self.host}:{self.port}", self._path(name), "", ""))
+
+    def _path(self, name: str) -> str:
+        return self.folder + quote(name)
+
+    def _connection(self) -> http.client.HTTPConnection:
+        if self.secure:
+            import ssl  # only https pays for loading OpenSSL's bindings
+
+            context = ssl.create_default_context()
+            return http.client.HTTPSConnection(
+                self.host, self.port, timeout=TIMEOUT, context=context
+            )
+        return http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        auth: bool = True,
+    ) -> tuple[int, dict[str, str], bytes]:
+        sent = dict(headers or {})
+        if auth and self.user is not None:
+            secret = f"{self.user}:{self.password or ''}".encode()
+            sent["Authorization"] = "Basic " + base64.b64encode(secret).decode("ascii")
+        connection = self._connection()
+        self.requests.append(f"{method} {path}")
+        try:
+            connection.request(method, path, body=body, headers=sent)
+            response = connection.getresponse()
+            data = response.read()
+            found = {k.lower(): v for k, v in response.getheaders()}
+            return response.status, found, data
+        except TimeoutError:
+            raise PublishError(
+                f"{self.where}: the server did not answer in {TIMEOUT} s: try again later"
+            ) from None
+        except (OSError, http.client.HTTPException) as error:
+            if type(error).__name__ == "SSLCertVerificationError":
+                raise PublishError(
+                    f"{self.where}: the server's certificate is not valid "
+                    f"({getattr(error, 'verify_message', error)}): fix the certificate or use "
+                    "the host's own address"
+                ) from None
+            reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+            raise PublishError(
+                f"{self.where}: cannot reach the server ({reason}): check the address, or "
+                "try again when it is up (afterview publish)"
+            ) from None
+        finally:
+            connection.close()
+
+    def _fail(self, status: int, doing: str) -> PublishError:
+        if status == 401:
+            if self.user is None:
+                return PublishError(
+                    f"{self.where}: the server asks for a login: put your user name in the "
+                    "address (https://USER@host/...) and the password in the variable named "
+                    "by --password-env"
+                )
+            if self.password is None:
+                return PublishError(
+                    f"{self.where}: no password for {self.user}: set the variable named by "
+                    "--password-env (or store it in the system keyring)"
+                )
+            return PublishError(
+                f"{self.where}: the server refused user {self.user} and this password: check "
+                "both (an app password, for Nextcloud)"
+            )
+        if status == 403:
+            return PublishError(f"{self.where}: {doing} is forbidden for {self.user or 'you'}")
+        if status == 404 or status == 409:
+            return PublishError(
+                f"{self.where}: the folder does not exist on the server: create it first"
+            )
+        if status == 507:
+            return PublishError(
+                f"{self.where}: the server is out of space (507 Insufficient Storage): free "
+                "some space there; the old published file is left as it was"
+            )
+        return PublishError(f"{self.where}: the server answered {status} to {doing}")
+
+    # ------------------------------------------------------------------ the interface
+
+    def stat(self, name: str) -> Remote | None:
+        status, headers, _ = self._request("HEAD", self._path(name))
+        if status == 404:
+            return None
+        if status >= 300:
+            raise self._fail(status, "reading the published file")
+        size = int(headers.get("content-length", "0") or 0)
+        return Remote(size=size, etag=headers.get("etag"))
+
+    def upload(self, name: str, data: bytes, expect: Remote | None) -> None:
+        temp = f".{name}.uploading"
+        status, _, _ = self._request(
+            "PUT",
+            self._path(temp),
+            body=data,
+            headers={"Content-Type": "text/calendar; charset=utf-8"},
+        )
+        if status >= 300:
+            self._quietly_remove(temp)
+            raise self._fail(status, "uploading")
+        # No file when we looked: one that appeared since is someone else's (Overwrite: F).
+        headers = {"Destination": self._url_of(name), "Overwrite": "T" if expect else "F"}
+        if expect is not None and expect.etag:
+            headers["If"] = f"<{self._path(name)}> ([{expect.etag}])"
+        status, _, _ = self._request("MOVE", self._path(temp), headers=headers)
+        if status == 412:
+            self._quietly_remove(temp)
+            raise Conflict(f"{self.where}: {name} was replaced by another publisher meanwhile")
+        if status >= 300:
+            self._quietly_remove(temp)
+            raise self._fail(status, "moving the upload into place")
+
+    def _quietly_remove(self, name: str) -> None:
+        # When the server is gone, the temporary file is not the feed: leave it.
+        with contextlib.suppress(PublishError):
+            self._request("DELETE", self._path(name))
+
+    def read(self, name: str) -> bytes:
+        status, _, data = self._request("GET", self._path(name))
+        if status >= 300:
+            raise self._fail(status, "reading the published file")
+        return data
+
+    def remove(self, name: str) -> None:
+        status, _, _ = self._request("DELETE", self._path(name))
+        if status >= 300 and status != 404:
+            raise self._fail(status, "deleting the old file")
+
+    def first_checks(self) -> list[str]:
+        """Warn when the folder lists its files to anyone: the random name would not hide."""
+        status, _, data = self._request(
+            "PROPFIND",
+            self.folder,
+            body=_PROPFIND,
+            headers={"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
+            auth=False,
+        )
+        if status != 207:
+            return []
+        import xml.etree.ElementTree as ET
+
+        try:
+            root = ET.fromstring(data)
+        except ET.ParseError:
+            return []
+        entries = root.findall(f"{_DAV}response")
+        if len(entries) < 1:
+            return []
+        return [
+            f"{self.where} lists its files to anyone without a password: anyone can find "
+            "the feed there. Turn off listing (or use a folder that needs a login to list)"
+        ]

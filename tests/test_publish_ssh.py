@@ -1,0 +1,216 @@
+"""afterview publish over ssh: SFTP and a git repository, both served by a real sshd on
+127.0.0.1 (Debian's openssh-server, with a throwaway host key and client key)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from afterview.publish import publisher
+from afterview.publish.gitpages import GitTarget
+from afterview.publish.sftp import SftpTarget
+from afterview.publish.targets import SSH_CONFIG_ENV, Remote
+from afterview.tracker import commands as tracker
+from afterview.tracker import queries
+from afterview.tracker.store import Store
+from conformance.parsers import by_ical, by_icalendar
+from conftest import RunCli
+from publishing import RENDER, REPLIED_ON, Ssh, git, git_blob, start_sshd, tracked
+
+
+@pytest.fixture(scope="module")
+def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ssh]:
+    """sshd on a free loopback port; the client config trusts its host key."""
+    yield from start_sshd(tmp_path_factory.mktemp("sshd"))
+
+
+@pytest.fixture
+def trusted(sshd: Ssh, monkeypatch: pytest.MonkeyPatch) -> Ssh:
+    """ssh and git use the config that knows the server's host key."""
+    monkeypatch.setenv(SSH_CONFIG_ENV, str(sshd.config))
+    return sshd
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "tracker.db"
+    tracked(path)
+    return path
+
+
+def sftp_url(sshd: Ssh, folder: Path) -> str:
+    return f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{folder}"
+
+
+def local(db: Path, detail: str) -> bytes:
+    with Store(db) as store:
+        return publisher.render(store, now=RENDER, detail=detail)
+
+
+# ---------------------------------------------------------------------------- SFTP
+
+
+def test_sftp_upload_reads_back_equal(trusted: Ssh, db: Path, tmp_path: Path) -> None:
+    """The file arrives by a temporary name and a rename; read back over sftp it is the render."""
+    folder = trusted.home / tmp_path.name
+    folder.mkdir()
+    url = sftp_url(trusted, folder)
+    with Store(db) as store:
+        done = publisher.publish(store, url, now=RENDER, detail="titles")
+        again = publisher.publish(store, url, now=RENDER, detail="titles")
+    assert done.sent and not again.sent
+    remote = SftpTarget(url).read(done.name)
+    assert remote == local(db, "titles")
+    assert [p.name for p in folder.iterdir()] == [done.name]  # no temporary file left
+    assert b"northwind.example" not in remote
+    assert sorted(e.uid for e in by_ical(remote)) == sorted(e.uid for e in by_icalendar(remote))
+
+
+@pytest.mark.conformance  # about 10 s of ssh logins: make conformance
+def test_sftp_republish_after_replied_and_rotate(
+    run_cli: RunCli, trusted: Ssh, db: Path, tmp_path: Path
+) -> None:
+    """status replied republishes over sftp; --rotate moves the file and deletes the old one."""
+    folder = trusted.home / tmp_path.name
+    folder.mkdir()
+    url = sftp_url(trusted, folder)
+    assert run_cli("config", "set", "publish", url).exit_code == 0
+    first = run_cli("publish", "--db", db, "--link-base", "https://alex.example.org/cal")
+    assert first.exit_code == 0, first.output
+    assert "subscribe: webcal://alex.example.org/cal/afterview-" in first.output
+    with Store(db) as store:
+        interview_id = queries.list_interviews(store, today=REPLIED_ON, include_all=True)[0].id
+        name = publisher.published_name(store, url)
+    assert name is not None
+    result = run_cli("status", interview_id, "replied", "--on", "2026-12-01", "--db", db)
+    assert result.exit_code == 0 and "Published the feed to" in result.output
+    statuses = {e.summary: e.status for e in by_icalendar((folder / name).read_bytes())}
+    assert statuses["Alex Kim: Call Dana Lee at Northwind Traders to check in (2 of 2)"] == (
+        "CANCELLED"
+    )
+    rotated = run_cli("publish", "--rotate", "--db", db)
+    assert rotated.exit_code == 0, rotated.output
+    assert f"removed:   {name}" in rotated.output
+    assert len(list(folder.iterdir())) == 1 and not (folder / name).exists()
+
+
+def test_sftp_unknown_host_key_is_refused_never_accepted(
+    run_cli: RunCli, sshd: Ssh, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A host key not in known_hosts stops the upload with one line; known_hosts stays empty."""
+    monkeypatch.setenv(SSH_CONFIG_ENV, str(sshd.stranger))
+    result = run_cli("publish", "--to", sftp_url(sshd, sshd.home), "--db", db)
+    assert result.exit_code == 12
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "host key is not in known_hosts" in lines[0]
+    assert f"ssh -p {sshd.port} {sshd.user}@127.0.0.1" in lines[0]
+    assert (sshd.config.parent / "empty_known_hosts").read_text() == ""
+    assert list(sshd.home.glob("afterview-*.ics")) == []
+
+
+def test_sftp_missing_folder_is_one_line(run_cli: RunCli, trusted: Ssh, db: Path) -> None:
+    """A folder that does not exist on the host: one line, exit 12."""
+    result = run_cli("publish", "--to", sftp_url(trusted, trusted.home / "nope"), "--db", db)
+    assert result.exit_code == 12
+    assert len(result.output.strip().splitlines()) == 1
+    assert "does not exist" in result.output
+
+
+# ---------------------------------------------------------------------------- git
+
+
+@pytest.fixture
+def bare(trusted: Ssh, tmp_path: Path) -> Path:
+    """A bare repository on the ssh host with a main branch of the user's own."""
+    repo = trusted.home / f"{tmp_path.name}.git"
+    git("init", "-q", "--bare", "-b", "main", repo)
+    work = tmp_path / "site"
+    git("init", "-q", "-b", "main", work)
+    (work / "index.html").write_text("<h1>Alex</h1>\n")
+    git("add", "index.html", cwd=work)
+    git("commit", "-q", "-m", "Site", cwd=work)
+    git("push", "-q", repo, "main", cwd=work)
+    return repo
+
+
+def git_url(sshd: Ssh, repo: Path, branch: str = "") -> str:
+    tail = f"#{branch}" if branch else ""
+    return f"git+ssh://{sshd.user}@127.0.0.1:{sshd.port}{repo}{tail}"
+
+
+def test_git_over_ssh_commits_on_a_branch_of_its_own(
+    trusted: Ssh, bare: Path, db: Path, tmp_path: Path
+) -> None:
+    """The feed lands on afterview-feed; main is untouched; read back it is the render."""
+    main_before = git("rev-parse", "main", cwd=bare).strip()
+    url = git_url(trusted, bare)
+    with Store(db) as store:
+        done = publisher.publish(store, url, now=RENDER, detail="titles")
+        again = publisher.publish(store, url, now=RENDER, detail="titles")
+    assert done.sent and not again.sent
+    assert git("rev-parse", "main", cwd=bare).strip() == main_before
+    assert git_blob(bare, f"afterview-feed:{done.name}") == local(db, "titles")
+    target = GitTarget(url)
+    target.use_cache(tmp_path / "reader")
+    assert target.read(done.name) == local(db, "titles")  # read back over ssh
+    assert git("rev-list", "--count", "afterview-feed", cwd=bare).strip() == "1"
+
+
+@pytest.mark.conformance  # about 10 s of ssh logins: make conformance
+def test_git_push_that_loses_the_race_fetches_and_retries_once(
+    trusted: Ssh, bare: Path, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone pushes between our look and our push: git refuses, we rebuild on theirs, win."""
+    url = git_url(trusted, bare, "gh-pages")
+    with Store(db) as store:
+        name = publisher.publish(store, url, now=RENDER, detail="busy").name
+        interview_id = queries.list_interviews(store, today=REPLIED_ON, include_all=True)[0].id
+        tracker.set_status(store, interview_id, "replied", on=REPLIED_ON, now=RENDER)
+    other = tmp_path / "other"
+    git("clone", "-q", "-b", "gh-pages", bare, other)
+    real_stat = GitTarget.stat
+    raced: list[str] = []
+
+    def stat_then_race(self: GitTarget, wanted: str) -> Remote | None:
+        found = real_stat(self, wanted)
+        if not raced:
+            raced.append(wanted)
+            (other / "CNAME").write_text("cal.alex.example.org\n")
+            git("add", "CNAME", cwd=other)
+            git("commit", "-q", "-m", "Custom domain", cwd=other)
+            git("push", "-q", "origin", "gh-pages", cwd=other)
+        return found
+
+    monkeypatch.setattr(GitTarget, "stat", stat_then_race)
+    with Store(db) as store:
+        done = publisher.publish(store, url, now=RENDER, detail="busy")
+    assert raced == [name] and done.retried
+    files = git("ls-tree", "--name-only", "gh-pages", cwd=bare).split()
+    assert sorted(files) == sorted(["CNAME", name])  # their commit kept, ours on top
+    assert git_blob(bare, f"gh-pages:{name}") == local(db, "busy")
+
+
+def test_git_unknown_host_key_is_refused(
+    run_cli: RunCli, sshd: Ssh, bare: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git over ssh refuses a host it does not know, in one line."""
+    monkeypatch.setenv(SSH_CONFIG_ENV, str(sshd.stranger))
+    result = run_cli("publish", "--to", git_url(sshd, bare), "--db", db)
+    assert result.exit_code == 12
+    assert len(result.output.strip().splitlines()) == 1
+    assert "host key is not in known_hosts" in result.output
+
+
+def test_a_local_clone_path_publishes_to_its_branch(db: Path, tmp_path: Path) -> None:
+    """A clone's path is a git target too: the branch is made there, the checkout untouched."""
+    clone = tmp_path / "pages"
+    git("init", "-q", "-b", "main", clone)
+    (clone / "README").write_text("pages\n")
+    git("add", "README", cwd=clone)
+    git("commit", "-q", "-m", "Start", cwd=clone)
+    with Store(db) as store:
+        done = publisher.publish(store, str(clone), now=RENDER, detail="titles")
+    assert git_blob(clone, f"afterview-feed:{done.name}") == local(db, "titles")
+    assert sorted(p.name for p in clone.iterdir()) == [".git", "README"]
