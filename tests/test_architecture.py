@@ -49,8 +49,8 @@ HOMES: dict[str, set[str]] = {
     "caldav": {"publish.caldav"},
     "platformdirs": {"settings"},
     "tomli_w": {"formats.files"},
-    "sqlite3": {"tracker.store"},
-    "keyring": {"publish.keyring_store"},  # optional: used only where it is installed  # standard library, but the store is its one home
+    "sqlite3": {"tracker.store"},  # standard library, but the store is its one home
+    "keyring": {"publish.keyring_store"},  # optional: used only where it is installed
 }
 PACKAGE_HOMES = {"click": "cli"}  # the command line is click's home, every module of it
 

@@ -3,8 +3,10 @@
 Every check reads the file the command line wrote, three ways: as raw bytes (line ends,
 folding, escaping: what no parser catches, see INTEROP.md), through icalendar, and
 through the independent, stricter ``ical`` package. Expected values come from the
-interview file (people, topics, time zone) and from ``afterview show --json`` (the plan
-the calendar must carry), never from the .ics itself.
+interview file (people, topics, time zone) and from a table of every sample's dates,
+worked out by hand on the real calendar (``HAND_CHECKED``), never from the .ics itself.
+``afterview show --json`` supplies the rest of what the calendar must carry (titles,
+reasons, drafts), and its dates are held to the same table first.
 """
 
 from __future__ import annotations
@@ -99,6 +101,59 @@ contact = true
 topics = ["warehouse KPIs"]
 """,
 }
+# Every sample's actions as worked out by hand from POLICIES.md on the real calendar:
+# (label, person, local date, local time or None for all-day). Weekdays checked with
+# Python's calendar; holidays are those of the employer's country and region.
+HAND_CHECKED: dict[str, list[tuple[str, str | None, str, str | None]]] = {
+    # GB-ENG, Tue 22 Dec 2026, ends 11:30; "within two weeks" is Tue 5 Jan 2027.
+    # Christmas (Fri 25), Boxing Day (Sat 26, observed Mon 28) and 1 Jan fall between.
+    "biweekly-christmas": [
+        ("thank-you", "Ben Okafor", "2026-12-22", "12:00"),  # 30 minutes after the end
+        ("thank-you", "Harriet Cole", "2026-12-22", "12:00"),
+        ("handwritten-note", "Ben Okafor", "2026-12-23", None),  # bd(I, 1): Wed
+        ("handwritten-note", "Harriet Cole", "2026-12-23", None),
+        ("linkedin", "Harriet Cole", "2026-12-23", None),
+        ("check-in-1", "Harriet Cole", "2027-01-06", None),  # bd(S, 1): Wed 6 Jan
+        ("check-in-2", "Harriet Cole", "2027-01-20", None),  # roll(#1 + 14d)
+        ("check-in-3", "Harriet Cole", "2027-02-03", None),  # roll(#2 + 14d)
+        ("move-on", None, "2027-02-17", None),  # roll(last + 14d)
+    ],
+    # US-IL, Mon 27 Dec 2027 15:00-16:00; "end of the week": the week ends Sun 2 Jan,
+    # Fri 31 Dec is New Year's Day observed, so S is Thu 30 Dec.
+    "deadline-new-year": [
+        ("debrief", None, "2027-12-27", "16:00"),
+        ("thank-you", "Maria Gonzalez", "2027-12-27", "17:00"),
+        ("check-in-1", "Maria Gonzalez", "2028-01-03", None),  # bd(Thu 30 Dec, 1): Mon
+        ("move-on", None, "2028-01-27", None),  # roll(I + 1 month), later than bd(#1, 5)
+    ],
+    # US-CA, Mon 30 Nov 2026, ends 17:00, S = Fri 11 Dec, no follow-ups: the check-ins are
+    # counted but not planned: #1 Mon 14 Dec, #2 roll(Fri 25 Dec, Christmas) = Mon 28 Dec,
+    # move-on bd(Mon 28 Dec, 5) skipping Fri 1 Jan.
+    "minimal-no-follow-ups": [
+        ("thank-you", "Priya Raman", "2026-11-30", "18:00"),
+        ("move-on", None, "2027-01-05", None),
+    ],
+    # US-NY, Wed 25 Nov 2026, ends 15:00; Thu 26 Nov is Thanksgiving; "by Friday" is 27 Nov.
+    "standard-thanksgiving": [
+        ("thank-you", "Dana Lee", "2026-11-25", "16:00"),
+        ("thank-you", "Omar Haddad", "2026-11-25", "16:00"),
+        ("handwritten-note", "Dana Lee", "2026-11-27", None),  # bd(I, 1) skips Thanksgiving
+        ("handwritten-note", "Omar Haddad", "2026-11-27", None),
+        ("linkedin", "Dana Lee", "2026-11-27", None),  # the only one with a profile
+        ("check-in-1", "Dana Lee", "2026-11-30", None),  # bd(S, 1): Mon
+        ("check-in-2", "Dana Lee", "2026-12-07", None),  # bd(#1, 5)
+        ("move-on", None, "2026-12-14", None),  # bd(#2, 5)
+    ],
+    # SA (Friday-Saturday weekend), Mon 21 Sep 2026, no date given; Wed 23 Sep is the
+    # National Day holiday.
+    "three-strikes-riyadh": [
+        ("thank-you", "Layla Al-Harbi", "2026-09-27", None),  # bd(I, 3): Tue, Thu, Sun
+        ("check-in-2", "Layla Al-Harbi", "2026-09-30", None),  # Mon, Tue, Wed
+        ("check-in-3", "Layla Al-Harbi", "2026-10-05", None),  # Thu, Sun, Mon
+        ("move-on", None, "2026-10-08", None),  # Tue, Wed, Thu
+    ],
+}
+
 CASES = [*SAMPLE_NAMES, *EXTRA]
 
 STANDARD = SAMPLES_DIR / "standard-thanksgiving.toml"
@@ -299,13 +354,47 @@ def planned(
     """Each sample and extra interview, planned through the command line."""
     name: str = request.param
     source = source_for(name, tmp_path)
+    plan = show_json(run_cli, source)
+    if name in HAND_CHECKED:  # the plan the calendar must carry is the hand-checked one
+        assert _dated(plan["events"]) == sorted(HAND_CHECKED[name]), name
     return Planned(
         name=name,
         source=source,
         data=plan_ics(source),
-        plan=show_json(run_cli, source),
+        plan=plan,
         interview=tomllib.loads(source.read_text(encoding="utf-8")),
     )
+
+
+def _dated(events: list[dict[str, Any]]) -> list[tuple[str, str | None, str, str | None]]:
+    return sorted((e["label"], e["person"], e["date"], e["time"]) for e in events)
+
+
+def test_every_sample_has_its_dates_checked_by_hand() -> None:
+    """A new sample needs its dates worked out by hand before its calendar is trusted."""
+    assert sorted(HAND_CHECKED) == SAMPLE_NAMES
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_sample_calendars_carry_the_hand_checked_dates(name: str, plan_ics: PlanIcs) -> None:
+    """Read with the strict ``ical`` parser, each sample's calendar has exactly the dates above."""
+    data = plan_ics(SAMPLES_DIR / f"{name}.toml")
+    interview = tomllib.loads((SAMPLES_DIR / f"{name}.toml").read_text(encoding="utf-8"))
+    zone = ZoneInfo(interview["timezone"])
+    found: list[tuple[str, str | None, str]] = []
+    for event in IcsCalendarStream.calendar_from_ics(data.decode("utf-8")).events:
+        start = event.dtstart
+        assert start is not None
+        if isinstance(start, dt.datetime):
+            local = start.astimezone(zone)
+            found.append((local.date().isoformat(), f"{local:%H:%M}", event.categories[0]))
+        else:
+            found.append((start.isoformat(), None, event.categories[0]))
+    assert sorted(found) == sorted((d, t, _step(label)) for label, _, d, t in HAND_CHECKED[name])
+
+
+def _step(label: str) -> str:
+    return "check-in" if label.startswith("check-in") else label
 
 
 def by_uid(data: bytes) -> dict[str, Event]:
