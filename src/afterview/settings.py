@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import zoneinfo
 from pathlib import Path
 from typing import NamedTuple
 
 from afterview.core.addresses import is_address
+from afterview.core.zones import known_zone, zone_problem
 from afterview.errors import FileProblem, PlaceError, SettingsError, close_matches
 from afterview.formats.files import dumps_toml, parse_toml, read_text, write_atomic
 from afterview.model import Me
@@ -152,12 +152,10 @@ def check_value(key: str, value: str) -> str:
         except ValueError:
             raise SettingsError(f"reminder must be a time like 09:00, not '{value}'") from None
     if key == "timezone":
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-            raise SettingsError(
-                f"'{value}' is not a time zone: use an IANA name like Europe/London"
-            ) from None
+        known = known_zone(value)
+        if known is None:
+            raise SettingsError(zone_problem(value))
+        return known
     if key == "country":
         from afterview.core.businessdays import check_country
 

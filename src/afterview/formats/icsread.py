@@ -13,6 +13,7 @@ from typing import Any
 from icalendar import Calendar
 
 from afterview.core.dates import expand_series
+from afterview.core.zones import is_zone
 from afterview.errors import InviteError
 
 
@@ -250,15 +251,7 @@ def _iana(tzid: str) -> str | None:
     candidates = [cleaned, WINDOWS_TO_OLSON.get(cleaned, "")]
     parts = cleaned.strip("/").split("/")
     candidates += ["/".join(parts[i:]) for i in range(1, len(parts))]  # /mozilla.org/.../Area/City
-    return next((c for c in candidates if c and _is_zone(c)), None)
-
-
-def _is_zone(name: str) -> bool:
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # "Pacific" is a folder
-        return False
-    return name != "localtime"
+    return next((c for c in candidates if c and is_zone(c)), None)
 
 
 def _convert(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from afterview.core.addresses import is_address
+from afterview.core.zones import known_zone, zone_advice
 from afterview.errors import InterviewError, PlaceError, close_matches
 from afterview.formats.files import dumps_toml, line_of, parse_toml, read_text
 from afterview.model import CHANNELS, Interview, Interviewer
@@ -181,22 +182,12 @@ def _check_keys(
 
 def _zone(read: _Reader) -> str:
     name = read.required_text("timezone")
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        names = zoneinfo.available_timezones()
-        lowered = {n.lower(): n for n in names}
-        if name.lower() in lowered:
-            return lowered[name.lower()]
-        close = close_matches(name, sorted(names), n=2, cutoff=0.6)
-        hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    known = known_zone(name)
+    if known is None:
         read.fail(
-            "timezone",
-            f"is '{name}', which is not a time zone: {hint or 'use an IANA name'}"
-            " (like America/New_York or Europe/London)",
-            PlaceError,
+            "timezone", f"is '{name}', which is not a time zone: {zone_advice(name)}", PlaceError
         )
-    return name
+    return known or name
 
 
 def _moment(read: _Reader, key: str, zone: str) -> dt.datetime:

@@ -67,6 +67,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from afterview.core.addresses import clean_address
+from afterview.core.zones import known_zone, zone_problem
 from afterview.errors import InviteError, PlaceError
 from afterview.formats.icsread import Invitation, InviteEvent
 from afterview.invite.guesses import (
@@ -271,14 +272,10 @@ def _choose_zone(
 
 
 def _check_zone(name: str) -> str:
-    cleaned = name.strip()
-    try:
-        zoneinfo.ZoneInfo(cleaned)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # "Pacific" is a folder
-        raise PlaceError(
-            f"'{name}' is not a time zone: use an IANA name like America/New_York or Europe/London"
-        ) from None
-    return cleaned
+    known = known_zone(name)
+    if known is None:
+        raise PlaceError(zone_problem(name))
+    return known
 
 
 def _ask_valid(
