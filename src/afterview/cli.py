@@ -1390,3 +1390,8 @@ def push(
         f"Pushed to {result.calendar}: {result.created} new, {result.updated} updated, "
         f"{result.deleted} deleted, {result.unchanged} unchanged"
     )
+
+
+from .mail_command import mail as _mail  # noqa: E402  (its own module; registered last)
+
+main.add_command(_mail)

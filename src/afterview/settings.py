@@ -26,6 +26,8 @@ KEYS = {
     "subdivision": "default state, province or region code",
     "timezone": "default time zone (IANA name, like America/New_York)",
     "reminder": "reminder time for all-day events (HH:MM, default 09:00)",
+    "mail": "where afterview mail reads replies (imaps://user@host/INBOX, an mbox, a folder)",
+    "mail_password_env": "the environment variable holding the mail password",
 }
 
 
@@ -40,6 +42,8 @@ class Settings(NamedTuple):
     subdivision: str | None = None
     timezone: str | None = None
     reminder: str | None = None
+    mail: str | None = None
+    mail_password_env: str | None = None
 
     @property
     def me(self) -> Me:
@@ -133,6 +137,15 @@ def check_value(key: str, value: str) -> str:
             return check_country(value)
         except PlaceError as error:
             raise SettingsError(str(error)) from None
+    if key == "mail" and value and "://" in value and not value.startswith(("imap://", "imaps://")):
+        raise SettingsError(f"mail must be imaps://user@host/FOLDER or a path, not '{value}'")
+    if key == "mail" and re.search(r"://[^/@]*:[^/@]*@", value):
+        raise SettingsError(
+            "the mail setting must not hold a password: keep it in the environment "
+            "(mail_password_env) or the keyring"
+        )
+    if key == "mail_password_env" and value and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+        raise SettingsError(f"'{value}' is not an environment variable name (like MAIL_PASSWORD)")
     if key == "email" and value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
         raise SettingsError(f"'{value}' is not an email address")
     return value

@@ -98,6 +98,15 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX events_uncached ON events (uid) WHERE ics IS NULL",
         "CREATE INDEX events_ended ON events (ended) WHERE status = 'cancelled'",
     ),
+    # v4: the messages `afterview mail --apply` recorded, so a message is applied once.
+    4: (
+        """CREATE TABLE mail_applied (
+            message_id TEXT PRIMARY KEY,
+            interview_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        )""",
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -887,3 +896,17 @@ class Store:
     def has_token(self, candidate: str | None) -> bool:
         """Whether a scope already has a token."""
         return self.get_token(candidate) is not None
+
+    # ------------------------------------------------------------------ mail
+
+    def mail_applied(self) -> set[str]:
+        """The Message-IDs whose news is already recorded."""
+        return {str(r[0]) for r in self._all("SELECT message_id FROM mail_applied")}
+
+    def record_mail(self, message_id: str, interview_id: str, status: str, applied_at: str) -> None:
+        """Remember that a message's news was recorded for an interview."""
+        self._run(
+            "INSERT OR IGNORE INTO mail_applied (message_id, interview_id, status, applied_at) "
+            "VALUES (?, ?, ?, ?)",
+            (message_id, interview_id, status, applied_at),
+        )
