@@ -273,7 +273,8 @@ def new_text(text: str) -> str:
     return "\n".join(kept).strip()
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^a-z0-9])|\n\s*\n")
+# "11. Dezember" is a German date, not the end of a sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b\d\.)(?<!\b\d\d\.)\s+(?=[^a-z0-9])|\n\s*\n")
 
 
 def sentences(text: str) -> list[str]:
