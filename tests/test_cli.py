@@ -462,7 +462,7 @@ def test_config_without_a_file_shows_nothing_set() -> None:
     """config works without a settings file and lists every key as not set."""
     result = run("config")
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("(not set)") == 8
+    assert result.stdout.count("(not set)") == 10
 
 
 @pytest.mark.parametrize(
