@@ -25,7 +25,7 @@ from .wording import LANGUAGES
 
 # Bodies are read up to this many bytes; the rest of a message (attachments, mostly)
 # is never loaded. The text a person writes comes first in every mail client's output.
-MAX_READ_BYTES = 2_000_000
+MAX_READ_BYTES = 1_000_000
 MAX_SENTENCE = 400
 _HEADERS = BytesHeaderParser(policy=email.policy.compat32)
 _AUTOMATIC_HEADERS = ("x-autoreply", "x-autorespond", "x-autoresponse")
