@@ -34,8 +34,13 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
                 "| feed server: full response, rendered for each request |",
             ],
         ),
+        (
+            "mail.py",
+            ["--messages", "300", "--interviews", "4", "--runs", "1"],
+            ["| mail: scan an mbox, time |", "| mail: planted proposals found | 4 of 4 | | | ok |"],
+        ),
     ],
-    ids=["coldstart", "feed", "server"],
+    ids=["coldstart", "feed", "server", "mail"],
 )
 def test_benchmark_runs_and_reports(script: str, arguments: list[str], rows: list[str]) -> None:
     done = subprocess.run(
