@@ -17,7 +17,6 @@ import email.utils
 import re
 from dataclasses import dataclass
 from email.message import Message
-from email.parser import BytesHeaderParser
 from html.parser import HTMLParser
 
 from ..errors import MailError
@@ -27,7 +26,6 @@ from .wording import LANGUAGES
 # is never loaded. The text a person writes comes first in every mail client's output.
 MAX_READ_BYTES = 1_000_000
 MAX_SENTENCE = 400
-_HEADERS = BytesHeaderParser(policy=email.policy.compat32)
 _AUTOMATIC_HEADERS = ("x-autoreply", "x-autorespond", "x-autoresponse")
 _BULK_PRECEDENCE = ("bulk", "list", "junk", "auto_reply")
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
@@ -84,6 +82,8 @@ def decode_words(value: str | None) -> str:
     """A header value with its RFC 2047 words decoded; undecodable words kept as written."""
     if not value:
         return ""
+    if "=?" not in value:
+        return " ".join(value.split())
     try:
         decoded = str(email.header.make_header(email.header.decode_header(value)))
     except (LookupError, UnicodeDecodeError, ValueError, email.errors.HeaderParseError):
@@ -91,35 +91,74 @@ def decode_words(value: str | None) -> str:
     return " ".join(decoded.split())
 
 
+_SCANNED = """from to cc date subject message-id in-reply-to references auto-submitted
+precedence x-gmail-labels list-id list-unsubscribe x-autoreply x-autorespond x-autoresponse"""
+_WANTED = frozenset(_SCANNED.split())
+_ANGLE = re.compile(r"<\s*([^<>\s@]+@[^<>\s]+?)\s*>")
+_BARE = re.compile(r"[^\s<>,;:\"()\[\]]+@[^\s<>,;:\"()\[\]]+")
+
+
+def header_fields(header_bytes: bytes) -> dict[str, str]:
+    """The header fields a scan needs (lower-case names, folded lines joined; To and Cc
+    gather every occurrence, the others keep their first)."""
+    fields: dict[str, str] = {}
+    name = ""
+    # A scan reads every header of a large mailbox, so this is a plain split rather than
+    # the email package's parser (three times slower); bodies still go through it.
+    for line in header_bytes.decode("utf-8", "replace").splitlines():
+        if line[:1] in (" ", "\t"):
+            if name:
+                fields[name] += " " + line.strip()
+            continue
+        field, colon, value = line.partition(":")
+        field = field.strip().lower()
+        if not colon or field not in _WANTED:
+            name = ""
+            continue
+        if field in fields and field not in ("to", "cc"):
+            name = ""
+            continue
+        name = field
+        fields[field] = f"{fields[field]}, {value.strip()}" if field in fields else value.strip()
+    return fields
+
+
+def _sender(value: str) -> tuple[str, str]:
+    """The display name and address of a From field."""
+    found = _ANGLE.search(value)
+    if found:
+        return value[: found.start()].strip().strip('"').strip(), found.group(1)
+    if _BARE.fullmatch(value.strip()):
+        return "", value.strip()
+    name, address = email.utils.parseaddr(value)  # comments, groups, odd quoting
+    return name, address
+
+
 def envelope(key: str, header_bytes: bytes, size: int = 0) -> Envelope:
     """The envelope of a message from its header block (the body is not needed)."""
-    headers = _HEADERS.parsebytes(header_bytes)
-    name, sender = email.utils.parseaddr(str(headers.get("From", "")))
+    headers = header_fields(header_bytes)
+    name, sender = _sender(headers.get("from", ""))
     recipients = tuple(
-        address.lower()
-        for _name, address in email.utils.getaddresses(
-            [str(v) for field in ("To", "Cc") for v in headers.get_all(field, [])]
-        )
-        if address
+        a.lower() for a in _BARE.findall(f"{headers.get('to', '')} {headers.get('cc', '')}")
     )
-    refs = _MESSAGE_ID.findall(f"{headers.get('In-Reply-To', '')} {headers.get('References', '')}")
-    message_id = _MESSAGE_ID.search(str(headers.get("Message-ID", "")))
-    auto = str(headers.get("Auto-Submitted", "no")).strip().lower()
-    precedence = str(headers.get("Precedence", "")).strip().lower()
+    refs = _MESSAGE_ID.findall(f"{headers.get('in-reply-to', '')} {headers.get('references', '')}")
+    message_id = _MESSAGE_ID.search(headers.get("message-id", ""))
+    auto = headers.get("auto-submitted", "no").strip().lower()
+    precedence = headers.get("precedence", "").strip().lower()
     return Envelope(
         key=key,
         message_id=message_id.group(0) if message_id else "",
         sender=sender.strip().lower(),
         sender_name=decode_words(name),
         recipients=recipients,
-        date=_date(headers.get("Date")),
-        subject=decode_words(str(headers.get("Subject", ""))),
+        date=_date(headers.get("date")),
+        subject=decode_words(headers.get("subject", "")),
         refs=tuple(refs),
         automatic=(auto not in ("", "no")) or any(h in headers for h in _AUTOMATIC_HEADERS),
         bulk=precedence in _BULK_PRECEDENCE
-        or "List-Id" in headers
-        or "List-Unsubscribe" in headers,
-        sent_label="sent" in str(headers.get("X-Gmail-Labels", "")).lower().split(","),
+        or "list-id" in headers
+        or "list-unsubscribe" in headers,
+        sent_label="sent" in headers.get("x-gmail-labels", "").lower().split(","),
         size=size,
     )
 
