@@ -143,7 +143,7 @@ class MboxSource:
                 for key in keys:
                     offset, length = (int(n) for n in key.split(":"))
                     handle.seek(offset)
-                    handle.readline()  # the "From " line
+                    length -= len(handle.readline())  # the "From " line
                     data = handle.read(min(length, MAX_READ_BYTES))
                     # mboxrd escapes body lines that start with "From ": undo it.
                     data = re.sub(rb"(?m)^>(>*From )", rb"\1", data)
