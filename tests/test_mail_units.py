@@ -208,3 +208,28 @@ def test_apply_records_each_message_once(tmp_path: Path) -> None:
         assert store.mail_applied() == {"<a@x>"}
         assert store.get_interview("nw").outcome == "rejected"  # type: ignore[union-attr]
         assert store._one("SELECT interview_id, status FROM mail_applied") == ("nw", "rejected")
+
+
+def test_the_keyring_is_asked_for_the_account_when_installed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With keyring installed, the password is looked up as afterview-mail / user@host."""
+    import sys
+    import types
+
+    from afterview.mail.sources import KEYRING_SERVICE, keyring_password
+
+    asked: list[tuple[str, str]] = []
+    stored = types.ModuleType("keyring")
+
+    def get_password(service: str, user: str) -> str:
+        asked.append((service, user))
+        return "from the keyring"
+
+    stored.get_password = get_password  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "keyring", stored)
+    address = parse_imap_url("imaps://alex@imap.example.org/INBOX")
+    assert keyring_password(address) == "from the keyring"
+    assert asked == [(KEYRING_SERVICE, "alex@imap.example.org")]
+    monkeypatch.setitem(sys.modules, "keyring", None)  # not installed: nothing to ask
+    assert keyring_password(address) is None
