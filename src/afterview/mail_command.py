@@ -56,7 +56,7 @@ def mail(**options: Any) -> None:
       afterview mail --imap imaps://alex@imap.fastmail.com/INBOX --password-env MAIL_PW
       afterview mail --mbox takeout.mbox --apply
     """
-    from .cli import reports_errors
+    from .cli import reports_errors  # the one error decorator every command shares
 
     reports_errors(_run)(**options)
 
@@ -73,15 +73,16 @@ def _run(
     as_json: bool,
     db: str | None,
 ) -> None:
-    from .cli import _settings, _store
     from .errors import MailError
     from .mail import propose
+    from .settings import load_settings
+    from .store import Store
 
-    settings = _settings()
+    settings = load_settings()
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     try:
         source = _source(imap, mbox, maildir, eml, password_env, oauth_token_env, settings)
-        with _store(db) as store:
+        with Store(db) as store:
             try:
                 mine = [a for a in (me, os.environ.get("AFTERVIEW_EMAIL"), settings.email) if a]
                 found = propose.propose(source, store, me=mine, today=dt.date.today())
@@ -145,10 +146,12 @@ def _show(found: list[Proposal], applied: list[Applied], did_apply: bool) -> Non
     if not did_apply:
         click.echo("Nothing changed: run again with --apply to record these.")
         return
-    from .cli import _changes_text
-
     for done in applied:
         extra = f" as {done.new_id}" if done.new_id else ""
         click.echo(f"Recorded {done.proposal.status}{extra} for {done.proposal.interview_id}.")
-        for line in _changes_text(done.changes):
-            click.echo(line)
+        changes = done.changes
+        for kind, actions in (("cancelled", changes.cancelled), ("changed", changes.changed)):
+            for action in actions:
+                click.echo(f"  {kind + ':':<10} {action.date:%a %d %b %Y}  {action.title}")
+        for action in changes.added:
+            click.echo(f"  {'added:':<10} {action.date:%a %d %b %Y}  {action.title}")
