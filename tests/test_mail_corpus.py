@@ -127,3 +127,37 @@ def test_the_latest_message_that_means_something_decides(store: Store, tmp_path:
     assert by_id["nw"].status == "rejected"
     assert by_id["nw"].message_id == "<nw-outlook-html-rejection@corpus.afterview.test>"
     assert by_id["kr"].status == "waiting"
+
+
+def test_the_whole_corpus_in_one_mbox_proposes_each_interviews_latest_news(
+    store: Store, tmp_path: Path
+) -> None:
+    """All 67 messages in one mbox: per interview, the latest message that means something."""
+    import email
+    import email.utils
+
+    from afterview.mail.sources import MboxSource
+
+    latest: dict[str, tuple[dt.datetime, str]] = {}
+    telling: dict[str, tuple[dt.datetime, str]] = {}
+    for entry in MANIFEST:
+        if entry["status"] == "none":
+            continue
+        message = email.message_from_bytes((MAIL / entry["file"]).read_bytes())
+        when = email.utils.parsedate_to_datetime(str(message["Date"]))
+        pair = (when, entry["status"])
+        latest[entry["interview"]] = max(latest.get(entry["interview"], pair), pair)
+        if entry["status"] != "replied":
+            telling[entry["interview"]] = max(telling.get(entry["interview"], pair), pair)
+    expected = {i: (telling.get(i) or latest[i])[1] for i in latest}
+    box = tmp_path / "corpus.mbox"
+    with box.open("wb") as out:
+        for path in [MAIL / "sent-thanks-dana.eml", MAIL / "sent-thanks-omar.eml"] + [
+            MAIL / m["file"] for m in MANIFEST
+        ]:
+            out.write(b"From corpus@afterview.test Thu Dec  3 12:00:00 2026\n")
+            out.write(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\nFrom ", b"\n>From "))
+            out.write(b"\n")
+    found = propose(MboxSource(box), store, me=(ME,), today=TODAY)
+    assert {p.interview_id: p.status for p in found} == expected
+    assert len(found) == 7
