@@ -233,3 +233,49 @@ def test_the_keyring_is_asked_for_the_account_when_installed(
     assert asked == [(KEYRING_SERVICE, "alex@imap.example.org")]
     monkeypatch.setitem(sys.modules, "keyring", None)  # not installed: nothing to ask
     assert keyring_password(address) is None
+
+
+SAME_MEETING = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Corpus//afterview tests//EN
+METHOD:REQUEST
+BEGIN:VEVENT
+UID:first-round@northwind.example
+DTSTAMP:20261126T150000Z
+DTSTART;TZID=America/New_York:20261125T140000
+DTEND;TZID=America/New_York:20261125T150000
+SUMMARY:Interview: Alex Kim for Senior Data Engineer
+ORGANIZER;CN=Maria Silva:mailto:maria.silva@northwind.example
+ATTENDEE;CN=Dana Lee:mailto:dana.lee@northwind.example
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_the_same_meeting_sent_again_is_no_next_round(tmp_path: Path) -> None:
+    """An updated invitation for the interview already held is a reply, not another round."""
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    from afterview.mail.propose import propose
+    from afterview.mail.sources import EmlFolder
+
+    message = MIMEMultipart("alternative")
+    message["From"] = "Maria Silva <maria.silva@northwind.example>"
+    message["To"] = "alex.kim@example.org"
+    message["Date"] = "Thu, 26 Nov 2026 10:00:00 -0500"
+    message["Subject"] = "Updated invitation: Interview: Alex Kim for Senior Data Engineer"
+    message["Message-ID"] = "<same-meeting@corpus.afterview.test>"
+    message.attach(MIMEText("The notes from our conversation are in the invitation.", "plain"))
+    message.attach(MIMEText(SAME_MEETING, "calendar"))
+    folder = tmp_path / "box"
+    folder.mkdir()
+    (folder / "update.eml").write_bytes(message.as_bytes())
+    with Store(tmp_path / "t.db") as store:
+        tracker.add(store, (MAIL / "interviews" / "nw.toml").read_text(), now=NOW)
+        found = propose(EmlFolder(folder), store, me=["alex.kim@example.org"], today=NOW.date())
+    assert [(p.status, p.invitation) for p in found] == [("replied", None)]
+
+
+def test_gmail_labels_with_spaces_still_say_sent() -> None:
+    assert envelope("k", b"From: a@b.example\r\nX-Gmail-Labels: Opened, Sent\r\n").sent_label

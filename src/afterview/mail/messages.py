@@ -158,7 +158,8 @@ def envelope(key: str, header_bytes: bytes, size: int = 0) -> Envelope:
         bulk=precedence in _BULK_PRECEDENCE
         or "list-id" in headers
         or "list-unsubscribe" in headers,
-        sent_label="sent" in headers.get("x-gmail-labels", "").lower().split(","),
+        sent_label="sent"
+        in {x.strip() for x in headers.get("x-gmail-labels", "").lower().split(",")},
         size=size,
     )
 

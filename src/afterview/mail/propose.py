@@ -140,7 +140,7 @@ def propose(
     targets = [w.target for w in found]
     mine = frozenset(a.strip().lower() for a in me if a and a.strip())
     wanted = _scan(source, targets, mine)
-    latest: dict[str, list[tuple[Letter, Verdict]]] = {}
+    latest: dict[str, list[tuple[Letter, Verdict, Interview | None]]] = {}
     for key, data, cut in source.fetch(list(wanted)):
         env, ids = wanted[key]
         letter = read_letter(env, data, truncated=cut)
@@ -150,14 +150,14 @@ def propose(
         target = choose(letter, [by_id[i].target for i in ids])
         if target is None:
             continue
-        verdict = _verdict(letter, sentences, by_id[target.id].interview)
-        latest.setdefault(target.id, []).append((letter, verdict))
+        verdict, invitation = _verdict(letter, sentences, by_id[target.id].interview, mine, today)
+        latest.setdefault(target.id, []).append((letter, verdict, invitation))
     with store.read():
         applied = store.mail_applied()
     proposals = []
     for target_id, letters in latest.items():
         chosen = _meaningful(letters)
-        proposal = _proposal(by_id[target_id], *chosen, me=mine, today=today)
+        proposal = _proposal(by_id[target_id], *chosen)
         if proposal.message_id in applied:
             continue
         if by_id[target_id].target.outcome == REPLIED and proposal.status == REPLIED:
@@ -167,7 +167,10 @@ def propose(
     return proposals
 
 
-def _verdict(letter: Letter, sentences: list[str], interview: Interview) -> Verdict:
+def _verdict(
+    letter: Letter, sentences: list[str], interview: Interview, me: frozenset[str], today: dt.date
+) -> tuple[Verdict, Interview | None]:
+    """What a message means, and the next round its invitation describes, if any."""
     env = letter.envelope
     assert env.date is not None
     day = _local_day(env.date, interview)
@@ -179,7 +182,15 @@ def _verdict(letter: Letter, sentences: list[str], interview: Interview) -> Verd
         except TimelineError:
             return False
 
-    return classify(sentences, invitation=_is_invitation(letter), readable=readable)
+    invited = _is_invitation(letter)
+    invitation = None
+    if invited and letter.calendar is not None:
+        invitation = _next_round(letter.calendar, interview, me, today)
+        if invitation is not None and invitation.start <= interview.start:
+            # The same meeting sent again (an update, a reminder): no next round.
+            invited, invitation = False, None
+    verdict = classify(sentences, invitation=invited, readable=readable)
+    return verdict, invitation if verdict.status == NEXT_ROUND else None
 
 
 def _is_invitation(letter: Letter) -> bool:
@@ -187,7 +198,9 @@ def _is_invitation(letter: Letter) -> bool:
     return b"BEGIN:VEVENT" in calendar and b"METHOD:CANCEL" not in calendar.upper()
 
 
-def _meaningful(letters: list[tuple[Letter, Verdict]]) -> tuple[Letter, Verdict]:
+def _meaningful(
+    letters: list[tuple[Letter, Verdict, Interview | None]],
+) -> tuple[Letter, Verdict, Interview | None]:
     """The latest message that means something, else the latest one."""
     ordered = sorted(letters, key=lambda pair: pair[0].envelope.date or dt.datetime.min)
     telling = [pair for pair in ordered if pair[1].status != REPLIED]
@@ -199,14 +212,11 @@ def _local_day(moment: dt.datetime, interview: Interview) -> dt.date:
 
 
 def _proposal(
-    watch: Watched, letter: Letter, verdict: Verdict, *, me: frozenset[str], today: dt.date
+    watch: Watched, letter: Letter, verdict: Verdict, invitation: Interview | None
 ) -> Proposal:
     env = letter.envelope
     assert env.date is not None
     sender = f"{env.sender_name} <{env.sender}>" if env.sender_name else env.sender
-    invitation = None
-    if verdict.status == NEXT_ROUND and letter.calendar is not None:
-        invitation = _next_round(letter.calendar, watch.interview, me, today)
     return Proposal(
         interview_id=watch.target.id,
         company=watch.target.company,
