@@ -87,11 +87,14 @@ class Dovecot:
         self._process: subprocess.Popen[bytes] | None = None
         self._count = 0
 
-    def deliver(self, data: bytes) -> None:
-        """Put a message in the inbox, unread."""
+    def deliver(self, data: bytes, folder: str | None = None) -> None:
+        """Put a message in the inbox (or a folder, its name as IMAP writes it), unread."""
         self._count += 1
         name = f"{1_700_000_000 + self._count}.M{self._count}P1.afterview-test"
-        (self.maildir / "new" / name).write_bytes(data)
+        box = self.maildir if folder is None else self.maildir / f".{folder}"
+        for sub in ("cur", "new", "tmp"):
+            (box / sub).mkdir(parents=True, exist_ok=True)
+        (box / "new" / name).write_bytes(data)
 
     def _users(self) -> tuple[str, int, int]:
         if os.getuid() != 0:

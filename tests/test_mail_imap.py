@@ -52,6 +52,8 @@ def dovecot(monkeypatch: pytest.MonkeyPatch) -> Iterator[Dovecot]:
     server = Dovecot(folder)
     for path in INBOX:
         server.deliver(path.read_bytes())
+    # A folder whose name is not ASCII: "Entwürfe" is "Entw&APw-rfe" on the wire.
+    server.deliver((CORPUS / "kr-absage.eml").read_bytes(), "Entw&APw-rfe")
     server.start()
     monkeypatch.setenv("SSL_CERT_FILE", str(server.cert))
     monkeypatch.setenv("MAIL_PW", PASSWORD)
@@ -255,3 +257,22 @@ def test_xoauth2_with_a_wrong_token_is_refused(
         result = run_cli("mail", "--imap", url, "--oauth-token-env", "MAIL_TOKEN")
     assert result.exit_code == 13
     assert "refused the login" in result.stderr and result.stderr.count("\n") == 1
+
+
+@freeze_time(NOW)
+def test_a_folder_named_in_german_is_found(run_cli: RunCli, db: Path, dovecot: Dovecot) -> None:
+    """The folder in the address is written in IMAP's modified UTF-7 for the server."""
+    track(run_cli, "kr")
+    url = f"imaps://{USER}@127.0.0.1:{dovecot.tls_port}/Entw%C3%BCrfe"
+    result = run_cli("mail", "--imap", url, "--password-env", "MAIL_PW", "--json")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert [(p["id"], p["status"]) for p in json.loads(result.stdout)] == [("kr", "rejected")]
+
+
+@freeze_time(NOW)
+def test_an_unknown_folder_is_one_line(run_cli: RunCli, db: Path, dovecot: Dovecot) -> None:
+    track(run_cli, "kr")
+    url = f"imaps://{USER}@127.0.0.1:{dovecot.tls_port}/Nowhere"
+    result = run_cli("mail", "--imap", url, "--password-env", "MAIL_PW")
+    assert result.exit_code == 13 and "no folder 'Nowhere'" in result.stderr
+    assert result.stderr.count("\n") == 1

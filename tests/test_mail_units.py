@@ -279,3 +279,19 @@ def test_the_same_meeting_sent_again_is_no_next_round(tmp_path: Path) -> None:
 
 def test_gmail_labels_with_spaces_still_say_sent() -> None:
     assert envelope("k", b"From: a@b.example\r\nX-Gmail-Labels: Opened, Sent\r\n").sent_label
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ("INBOX", "INBOX"),
+        ("Entwürfe", "Entw&APw-rfe"),
+        ("Boîte de réception", "Bo&AO4-te de r&AOk-ception"),
+        ("R&D", "R&-D"),
+        ("日本語", "&ZeVnLIqe-"),
+    ],
+)
+def test_folder_names_in_imaps_modified_utf7(name: str, written: str) -> None:
+    from afterview.mail.sources import modified_utf7
+
+    assert modified_utf7(name) == written

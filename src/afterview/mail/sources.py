@@ -272,7 +272,31 @@ def _imap_date(day: dt.date) -> str:
     return f"{day.day:02d}-{_MONTHS[day.month - 1]}-{day.year}"
 
 
+def modified_utf7(name: str) -> str:
+    """A folder name as IMAP writes it (RFC 3501 5.1.3): "Entwürfe" is "Entw&APw-rfe"."""
+    import base64
+
+    out: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            data = "".join(pending).encode("utf-16-be")
+            out.append("&" + base64.b64encode(data).decode().rstrip("=").replace("/", ",") + "-")
+            pending.clear()
+
+    for char in name:
+        if 0x20 <= ord(char) <= 0x7E:
+            flush()
+            out.append("&-" if char == "&" else char)
+        else:
+            pending.append(char)
+    flush()
+    return "".join(out)
+
+
 def _quoted(folder: str) -> str:
+    folder = modified_utf7(folder)
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
