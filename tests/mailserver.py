@@ -26,6 +26,7 @@ from pathlib import Path
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 USER = "alex"
 PASSWORD = "correct horse battery staple"
+UTF8_USER, UTF8_PASSWORD = "jonas", "Grüße aus Köln"
 
 
 def free_port() -> int:
@@ -109,7 +110,10 @@ class Dovecot:
         name, uid, gid = self._users()
         run = self.folder / "run"
         run.mkdir()
-        (self.folder / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
+        (self.folder / "passwd").write_text(
+            f"{USER}:{{PLAIN}}{PASSWORD}::::::\n{UTF8_USER}:{{PLAIN}}{UTF8_PASSWORD}::::::\n",
+            encoding="utf-8",
+        )
         login = "dovenull" if os.getuid() == 0 else name
         internal = "dovecot" if os.getuid() == 0 else name
         config = f"""

@@ -17,7 +17,7 @@ from click.testing import Result
 from freezegun import freeze_time
 
 from afterview.ics import read_events
-from mailserver import PASSWORD, USER, BrokenServer, Dovecot
+from mailserver import PASSWORD, USER, UTF8_PASSWORD, UTF8_USER, BrokenServer, Dovecot
 
 RunCli = Callable[..., Result]
 MAIL = Path(__file__).parent / "mail"
@@ -276,3 +276,16 @@ def test_an_unknown_folder_is_one_line(run_cli: RunCli, db: Path, dovecot: Dovec
     result = run_cli("mail", "--imap", url, "--password-env", "MAIL_PW")
     assert result.exit_code == 13 and "no folder 'Nowhere'" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+@freeze_time(NOW)
+def test_a_password_that_is_not_ascii_logs_in(
+    run_cli: RunCli, db: Path, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LOGIN sends only ASCII: a password with umlauts goes through AUTHENTICATE PLAIN."""
+    monkeypatch.setenv("MAIL_PW", UTF8_PASSWORD)
+    url = f"imaps://{UTF8_USER}@127.0.0.1:{dovecot.tls_port}/INBOX"
+    track(run_cli, "kr")
+    result = run_cli("mail", "--imap", url, "--password-env", "MAIL_PW", "--json")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert json.loads(result.stdout) == []  # jonas's own inbox is empty

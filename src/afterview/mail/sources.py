@@ -368,6 +368,10 @@ class ImapSource:
                 imap.authenticate(
                     "XOAUTH2", lambda _: f"user={user}\x01auth=Bearer {token}\x01\x01".encode()
                 )
+            elif self._password is not None and not (user + self._password).isascii():
+                # LOGIN can only send ASCII; AUTHENTICATE PLAIN carries UTF-8 (RFC 4616).
+                secret = f"\0{user}\0{self._password}".encode()
+                imap.authenticate("PLAIN", lambda _: secret)
             elif self._password is not None:
                 imap.login(user, self._password)
             else:
