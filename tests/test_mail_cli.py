@@ -270,3 +270,20 @@ def test_a_huge_attachment_is_never_loaded_whole(tmp_path: Path) -> None:
 
 def _now() -> dt.datetime:
     return dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC)
+
+
+def test_a_binary_file_without_lines_is_refused_without_reading_it_whole(
+    run_cli: RunCli, db: Path, tmp_path: Path
+) -> None:
+    """20 MB of NUL bytes (no line ends): refused from its first bytes."""
+    blob = tmp_path / "disk.img"
+    with blob.open("wb") as out:
+        out.truncate(20_000_000)
+    tracemalloc.start()
+    try:
+        result = run_cli("mail", "--mbox", blob)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    one_line_error(result, 13, "is not an mbox file")
+    assert peak < 5_000_000, peak

@@ -169,7 +169,7 @@ def _date(value: object) -> dt.datetime | None:
         return None
     try:
         found = email.utils.parsedate_to_datetime(str(value))
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if found.tzinfo is None:  # "-0000": the time is UTC, its zone unknown (RFC 5322)
         found = found.replace(tzinfo=dt.UTC)

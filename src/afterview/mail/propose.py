@@ -256,7 +256,7 @@ def _next_round(
             company=earlier.company,
             role=earlier.role,
         )
-    except (InviteError, AfterviewError):
+    except (InviteError, AfterviewError, ValueError):  # ValueError: a calendar too odd to read
         return None  # the round is proposed without its date: the user adds it
     return interview._replace(candidate=earlier.candidate, channel=earlier.channel)
 

@@ -101,6 +101,11 @@ class MboxSource:
         """Each message's envelope, in file order; keys are "offset:length"."""
         try:
             with self.path.open("rb") as handle:
+                # Judge the start before reading by lines: a binary file may have none.
+                start = handle.read(_READ_STEP).lstrip(b"\r\n")
+                if start and not start.startswith(b"From "):
+                    raise self._not_mbox()
+                handle.seek(0)
                 yield from self._scan(handle)
         except OSError as error:
             raise _file_problem(self.path, error) from None
@@ -116,13 +121,8 @@ class MboxSource:
                 if start >= 0:
                     yield self._envelope(start, position, header)
                 start, header, in_header, header_size = position, [], True, 0
-            elif start < 0:
-                if line.strip():
-                    raise MailError(
-                        f"{self.path} is not an mbox file (it does not start with a 'From ' "
-                        "line): export the mailbox again, or give a Maildir or .eml folder",
-                        hint="mbox",
-                    )
+            elif start < 0 and line.strip():
+                raise self._not_mbox()
             elif in_header:
                 if line in (b"\n", b"\r\n"):
                     in_header = False
@@ -132,6 +132,13 @@ class MboxSource:
             position += len(line)
         if start >= 0:
             yield self._envelope(start, position, header)
+
+    def _not_mbox(self) -> MailError:
+        return MailError(
+            f"{self.path} is not an mbox file (it does not start with a 'From ' line): "
+            "export the mailbox again, or give a Maildir or a folder of .eml files",
+            hint="mbox",
+        )
 
     def _envelope(self, start: int, end: int, header: list[bytes]) -> Envelope:
         return envelope(f"{start}:{end - start}", b"".join(header), end - start)
