@@ -276,6 +276,7 @@ def test_a_binary_file_without_lines_is_refused_without_reading_it_whole(
     run_cli: RunCli, db: Path, tmp_path: Path
 ) -> None:
     """20 MB of NUL bytes (no line ends): refused from its first bytes."""
+    track(run_cli, "nw")
     blob = tmp_path / "disk.img"
     with blob.open("wb") as out:
         out.truncate(20_000_000)
