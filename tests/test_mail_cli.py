@@ -121,12 +121,15 @@ def test_maildir_and_eml_folder_propose_what_the_mbox_does(
 
 @freeze_time(NOW)
 def test_config_set_mail_makes_the_source_the_default(
-    run_cli: RunCli, db: Path, tmp_path: Path
+    run_cli: RunCli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`config set mail PATH` stores the source; `afterview mail` alone then reads it."""
     track(run_cli, "nw", "fw", "ml")
     box = mbox_of(tmp_path / "all.mbox", (p.read_bytes() for p in BOX))
-    assert run_cli("config", "set", "mail", str(box)).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("config", "set", "mail", "all.mbox").exit_code == 0  # stored absolute
+    assert str(box) in run_cli("config").stdout
+    monkeypatch.chdir(MAIL)
     assert found(run_cli("mail", "--json")) == EXPECTED
 
 

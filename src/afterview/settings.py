@@ -144,6 +144,8 @@ def check_value(key: str, value: str) -> str:
             "the mail setting must not hold a password: keep it in the environment "
             "(mail_password_env) or the keyring"
         )
+    if key == "mail" and value and "://" not in value:
+        return str(Path(value).expanduser().resolve())  # the same mailbox from any folder
     if key == "mail_password_env" and value and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
         raise SettingsError(f"'{value}' is not an environment variable name (like MAIL_PASSWORD)")
     if key == "email" and value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
