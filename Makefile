@@ -28,7 +28,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck browser sshd
+test: lint typecheck browser sshd mailserver
 	$(BIN)/python -m compileall -q src
 	$(BIN)/pytest
 
@@ -50,26 +50,35 @@ sshd:
 	    openssh-server openssh-client git; \
 	fi
 
+# Dovecot (and openssl for its test certificate) for tests/test_mail_imap.py: Debian's
+# packages, installed when missing; the tests run it on 127.0.0.1 with a throwaway config.
+.PHONY: mailserver
+mailserver:
+	@if [ ! -x /usr/sbin/dovecot ] || ! command -v openssl >/dev/null; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y dovecot-imapd openssl; \
+	fi
+
 # ical.js (Thunderbird's parser), pinned by conformance/package-lock.json; needs Node and npm.
 conformance/node_modules/.package-lock.json: conformance/package.json conformance/package-lock.json
 	npm ci --prefix conformance --no-audit --no-fund
 
 # Every sample, plan and the feed through icalendar, ical and ical.js, and a Radicale round trip.
-conformance: $(STAMP) sshd conformance/node_modules/.package-lock.json
+conformance: $(STAMP) sshd mailserver conformance/node_modules/.package-lock.json
 	$(BIN)/python -m compileall -q src
 	$(BIN)/pytest -m conformance
 
-bench: $(STAMP) sshd
+bench: $(STAMP) sshd mailserver
 	$(BIN)/python -m compileall -q src
 	@# Every benchmark runs and reports; the target fails if any missed its target.
 	status=0; \
-	for bench in coldstart feed server publish; do \
+	for bench in coldstart feed server publish mail; do \
 	  $(BIN)/python benchmarks/$$bench.py || status=1; \
 	done; \
 	exit $$status
 
 # Each benchmark at a toy size: proves it still runs and still checks its bytes.
-bench-quick: $(STAMP) sshd
+bench-quick: $(STAMP) sshd mailserver
 	$(BIN)/python -m compileall -q src
 	$(BIN)/pytest -m bench
 

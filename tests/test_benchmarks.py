@@ -54,8 +54,13 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
                 "| SFTP, 20 interviews: republish after `done` (feed unchanged) | nothing sent",
             ],
         ),
+        (
+            "mail.py",
+            ["--messages", "300", "--interviews", "4", "--runs", "1"],
+            ["| mail: scan an mbox, time |", "| mail: planted proposals found | 4 of 4 | | | ok |"],
+        ),
     ],
-    ids=["coldstart", "feed", "server", "publish"],
+    ids=["coldstart", "feed", "server", "publish", "mail"],
 )
 def test_benchmark_runs_and_reports(script: str, arguments: list[str], rows: list[str]) -> None:
     done = subprocess.run(

@@ -464,7 +464,7 @@ def test_config_without_a_file_shows_nothing_set() -> None:
     assert result.exit_code == 0, result.output
     from afterview.settings import KEYS
 
-    assert result.stdout.count("(not set)") == len(KEYS) == 12
+    assert result.stdout.count("(not set)") == len(KEYS) == 14
 
 
 @pytest.mark.parametrize(

@@ -81,6 +81,14 @@ class PublishError(AfterviewError):
     exit_code = 12
 
 
+class MailError(AfterviewError):
+    """A mailbox afterview cannot read: a broken mbox or message, a login the server
+    refused, a connection that dropped. ``hint`` names what the user can do, when a
+    command-line option is the answer (the command line renders it)."""
+
+    exit_code = 13
+
+
 def close_matches(word: str, options: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
     """The options closest to ``word``, for "did you mean ...?" hints."""
     import difflib  # only an error pays for it

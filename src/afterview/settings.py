@@ -31,6 +31,8 @@ KEYS = {
     "publish_detail": "what the published feed shows: full, titles or busy",
     "publish_password_env": "the environment variable with the publishing password",
     "publish_link": "the public https address of the publishing folder, for subscribe links",
+    "mail": "where afterview mail reads replies (imaps://user@host/INBOX, an mbox, a folder)",
+    "mail_password_env": "the environment variable holding the mail password",
 }
 DETAILS = ("full", "titles", "busy")
 
@@ -50,6 +52,8 @@ class Settings(NamedTuple):
     publish_detail: str | None = None
     publish_password_env: str | None = None
     publish_link: str | None = None
+    mail: str | None = None
+    mail_password_env: str | None = None
 
     @property
     def me(self) -> Me:
@@ -173,6 +177,17 @@ def check_value(key: str, value: str) -> str:
             "name in the address and put the password in an environment variable "
             "(publish_password_env) or the system keyring"
         )
+    if key == "mail" and value and "://" in value and not value.startswith(("imap://", "imaps://")):
+        raise SettingsError(f"mail must be imaps://user@host/FOLDER or a path, not '{value}'")
+    if key == "mail" and re.search(r"://[^/@]*:[^/@]*@", value):
+        raise SettingsError(
+            "the mail setting must not hold a password: keep it in the environment "
+            "(mail_password_env) or the keyring"
+        )
+    if key == "mail" and value and "://" not in value:
+        return str(Path(value).expanduser().resolve())  # the same mailbox from any folder
+    if key == "mail_password_env" and value and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+        raise SettingsError(f"'{value}' is not an environment variable name (like MAIL_PASSWORD)")
     if key == "email" and value and not is_address(value):
         raise SettingsError(f"'{value}' is not an email address")
     return value

@@ -5,9 +5,20 @@ libraries it needs when it runs, so ``afterview --help`` loads neither the calen
 nor the holiday library.
 """
 
-from afterview.cli import backup, configure, planning, publish, serving, track, wizard
+from afterview.cli import backup, configure, mail, planning, publish, serving, track, wizard
 from afterview.cli.app import main
 
 main.add_command(publish.publish_command)
+main.add_command(mail.mail)
 
-__all__ = ["backup", "configure", "main", "planning", "publish", "serving", "track", "wizard"]
+__all__ = [
+    "backup",
+    "configure",
+    "mail",
+    "main",
+    "planning",
+    "publish",
+    "serving",
+    "track",
+    "wizard",
+]

@@ -27,6 +27,7 @@ from afterview.publish.targets import Conflict, Remote, Target, new_name, public
 from afterview.tracker.store import Store
 
 STATE_SUFFIX = ".publish"
+KEYRING_SERVICE = "afterview"  # keyring set afterview <the publish address>
 
 
 @dataclass(frozen=True)
@@ -207,9 +208,9 @@ def password_for(url: str, env_name: str | None) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https", "dav", "davs") or not parts.username:
         return None
-    from afterview.publish.keyring_store import keyring_password
+    from afterview.keyrings import stored_password
 
-    return keyring_password(public_address(url), parts.username)
+    return stored_password(KEYRING_SERVICE, public_address(url), parts.username)
 
 
 def need_password(url: str, env_name: str) -> PublishError:

@@ -73,6 +73,15 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX events_uncached ON events (uid) WHERE ics IS NULL",
         "CREATE INDEX events_ended ON events (ended) WHERE status = 'cancelled'",
     ),
+    # v4: the messages `afterview mail --apply` recorded, so a message is applied once.
+    4: (
+        """CREATE TABLE mail_applied (
+            message_id TEXT PRIMARY KEY,
+            interview_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        )""",
+    ),
 }
 
 

@@ -807,3 +807,17 @@ class Store:
     def has_token(self, candidate: str | None) -> bool:
         """Whether a scope already has a token."""
         return self.get_token(candidate) is not None
+
+    # ------------------------------------------------------------------ mail
+
+    def mail_applied(self) -> set[str]:
+        """The Message-IDs whose news is already recorded."""
+        return {str(r[0]) for r in self._all("SELECT message_id FROM mail_applied")}
+
+    def record_mail(self, message_id: str, interview_id: str, status: str, applied_at: str) -> None:
+        """Remember that a message's news was recorded for an interview."""
+        self._run(
+            "INSERT OR IGNORE INTO mail_applied (message_id, interview_id, status, applied_at) "
+            "VALUES (?, ?, ?, ?)",
+            (message_id, interview_id, status, applied_at),
+        )
