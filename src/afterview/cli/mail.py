@@ -93,6 +93,10 @@ def _run(
         if error.hint in HINTS:
             raise MailError(f"{error}: {HINTS[error.hint]}") from None
         raise
+    if applied:
+        from afterview.cli.publish import republish
+
+        republish(db)  # a configured publish target shows what the mailbox changed
     if as_json:
         import json
 
