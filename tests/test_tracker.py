@@ -94,7 +94,8 @@ def test_add_list_status_remove_round_trip(store: Store) -> None:
         "handwritten-note",
         D(2026, 11, 27),  # bd(Wed 25 Nov, 1) skips Thanksgiving
     )
-    assert listed[0].as_dict()["next"]["date"] == "2026-11-27"
+    assert listed[0].next_action is not None
+    assert listed[0].next_action.date == dt.date(2026, 11, 27)
     tracker.set_status(store, added.id, "offer", on=D(2026, 12, 2), now=LATER)
     assert queries.list_interviews(store, today=D(2026, 11, 26)) == []
     everything = queries.list_interviews(store, today=D(2026, 11, 26), include_all=True)

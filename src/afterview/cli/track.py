@@ -26,7 +26,7 @@ from afterview.cli.app import (
     user_settings,
 )
 from afterview.cli.publish import republish
-from afterview.cli.views import action_line, changes_text
+from afterview.cli.views import action_json, action_line, changes_text, tracked_json
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -116,7 +116,7 @@ def list_command(include_all: bool, as_json: bool, candidate: str | None, db: st
     if as_json:
         import json
 
-        click.echo(json.dumps([t.as_dict() for t in found], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([tracked_json(t) for t in found], indent=2, ensure_ascii=False))
         return
     if not found:
         click.echo("No interviews tracked yet: afterview add FILE" if not include_all else "None.")
@@ -156,7 +156,7 @@ def next_command(days: int, as_json: bool, candidate: str | None, db: str | None
         import json
 
         data = {
-            "actions": [{**a.as_dict(), "overdue": a.date < today} for a in agenda.actions],
+            "actions": [{**action_json(a), "overdue": a.date < today} for a in agenda.actions],
             "warnings": list(agenda.warnings),
         }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -10,7 +10,7 @@ import click
 if TYPE_CHECKING:
     from afterview.model import FollowUp, Plan
     from afterview.settings import Settings
-    from afterview.tracker.records import Action, Changes
+    from afterview.tracker.records import Action, Changes, Tracked
 
 
 def print_warnings(plan: Plan, settings: Settings) -> None:
@@ -123,3 +123,47 @@ def changes_text(changes: Changes) -> list[str]:
     lines += [f"  changed:   {action_line(a)}" for a in changes.changed]
     lines += [f"  added:     {action_line(a)}" for a in changes.added]
     return lines
+
+
+def action_json(action: Action) -> dict[str, Any]:
+    """A tracked action, JSON-ready, with the stable keys the README lists."""
+    return {
+        "id": action.interview_id,
+        "uid": action.uid,
+        "label": action.label,
+        "step": action.step,
+        "number": action.number or None,
+        "person": action.person,
+        "date": action.date.isoformat(),
+        "weekday": f"{action.date:%A}",
+        "time": f"{action.time:%H:%M}" if action.time else None,
+        "title": action.title,
+        "why": action.reason,
+        "status": action.status,
+        "sequence": action.sequence,
+        "company": action.company,
+        "role": action.role,
+        "candidate": action.candidate,
+        "moved": action.moved,
+    }
+
+
+def tracked_json(tracked: Tracked) -> dict[str, Any]:
+    """A tracked interview, JSON-ready, with the stable keys the README lists."""
+    return {
+        "id": tracked.id,
+        "company": tracked.company,
+        "role": tracked.role,
+        "candidate": tracked.candidate,
+        "start": tracked.start.isoformat(),
+        "timezone": tracked.timezone,
+        "policy": tracked.policy,
+        "decision": tracked.decision,
+        "outcome": tracked.outcome,
+        "outcome_on": tracked.outcome_on.isoformat() if tracked.outcome_on else None,
+        "open": tracked.is_open,
+        "round": tracked.round,
+        "application": tracked.application,
+        "rounds": list(tracked.rounds),
+        "next": action_json(tracked.next_action) if tracked.next_action else None,
+    }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from afterview.errors import TrackerError
 from afterview.formats.interviewfile import parse_interview
@@ -54,28 +53,6 @@ class Action:
     candidate: str | None
     moved: bool
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready, with stable keys."""
-        return {
-            "id": self.interview_id,
-            "uid": self.uid,
-            "label": self.label,
-            "step": self.step,
-            "number": self.number or None,
-            "person": self.person,
-            "date": self.date.isoformat(),
-            "weekday": f"{self.date:%A}",
-            "time": f"{self.time:%H:%M}" if self.time else None,
-            "title": self.title,
-            "why": self.reason,
-            "status": self.status,
-            "sequence": self.sequence,
-            "company": self.company,
-            "role": self.role,
-            "candidate": self.candidate,
-            "moved": self.moved,
-        }
-
 
 @dataclass(frozen=True)
 class Tracked:
@@ -100,26 +77,6 @@ class Tracked:
     def is_open(self) -> bool:
         """Whether you are still waiting to hear (no outcome, or ``waiting``)."""
         return self.outcome in OPEN_OUTCOMES
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready, with stable keys."""
-        return {
-            "id": self.id,
-            "company": self.company,
-            "role": self.role,
-            "candidate": self.candidate,
-            "start": self.start.isoformat(),
-            "timezone": self.timezone,
-            "policy": self.policy,
-            "decision": self.decision,
-            "outcome": self.outcome,
-            "outcome_on": self.outcome_on.isoformat() if self.outcome_on else None,
-            "open": self.is_open,
-            "round": self.round,
-            "application": self.application,
-            "rounds": list(self.rounds),
-            "next": self.next_action.as_dict() if self.next_action else None,
-        }
 
 
 @dataclass(frozen=True)
