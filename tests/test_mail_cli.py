@@ -291,3 +291,20 @@ def test_a_binary_file_without_lines_is_refused_without_reading_it_whole(
         tracemalloc.stop()
     one_line_error(result, 13, "is not an mbox file")
     assert peak < 5_000_000, peak
+
+
+@freeze_time(NOW)
+def test_applied_news_reaches_the_published_feed(run_cli: RunCli, db: Path, tmp_path: Path) -> None:
+    """With a publish folder set, --apply publishes again: the rejected interview's check-ins end."""
+    folder = tmp_path / "Dropbox"
+    folder.mkdir()
+    assert run_cli("config", "set", "publish", f"file://{folder}").exit_code == 0
+    track(run_cli, "nw")
+    (before,) = folder.iterdir()
+    assert b"STATUS:CANCELLED" not in before.read_bytes()
+    box = mbox_of(tmp_path / "all.mbox", (p.read_bytes() for p in BOX))
+    applied = run_cli("mail", "--mbox", box, "--apply")
+    assert applied.exit_code == 0, applied.output
+    assert "not published" not in applied.output
+    (after,) = folder.iterdir()
+    assert b"STATUS:CANCELLED" in after.read_bytes()  # the check-ins after the news ended
