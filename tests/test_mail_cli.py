@@ -295,7 +295,7 @@ def test_a_binary_file_without_lines_is_refused_without_reading_it_whole(
 
 @freeze_time(NOW)
 def test_applied_news_reaches_the_published_feed(run_cli: RunCli, db: Path, tmp_path: Path) -> None:
-    """With a publish folder set, --apply publishes again: the rejected interview's check-ins end."""
+    """With a publish folder set, --apply publishes again: the rejection ends the check-ins."""
     folder = tmp_path / "Dropbox"
     folder.mkdir()
     assert run_cli("config", "set", "publish", f"file://{folder}").exit_code == 0
