@@ -333,15 +333,17 @@ CASES.append(
         interview("GB-ENG", GB_DAY, "10:00-12:00", "three-strikes", (ANA, BEN), "by Friday"),
         decision=d(2026, 12, 25),  # first Friday strictly after Wed 23 Dec: Christmas Day
         rows=[
-            # #1, the thank-you, one per interviewer: bd(Fri 25 Dec, 1): Sat, Sun,
-            # Mon 28 Boxing Day observed -> Tue 29 Dec
-            *each("thank-you", (ANA, BEN), d(2026, 12, 29)),
-            # #2 bd(Tue 29 Dec, 3): Wed 30, Thu 31, Mon 4 Jan (Fri 1 Jan New Year); to Ben
-            ("check-in", 2, "Ben Cho", d(2027, 1, 4)),
-            # #3 bd(Mon 4 Jan, 3): Tue 5, Wed 6, Thu 7 Jan
-            ("check-in", 3, "Ben Cho", d(2027, 1, 7)),
-            # bd(Thu 7 Jan, 3): Fri 8, Mon 11, Tue 12 Jan
-            ("move-on", 0, None, d(2027, 1, 12)),
+            # #1, the thank-you, one per interviewer: bd(Wed 23 Dec, 3) = Thu 24, (Fri 25
+            # Christmas, Sat, Sun, Mon 28 Boxing Day observed), Tue 29, Wed 30 Dec is after
+            # S, so the last business day on or before S: Thu 24 Dec
+            *each("thank-you", (ANA, BEN), d(2026, 12, 24)),
+            # #2 bd(S=Fri 25 Dec, 1) = Tue 29 Dec, but no sooner than bd(Thu 24, 3):
+            # Tue 29, Wed 30, Thu 31 Dec; to Ben
+            ("check-in", 2, "Ben Cho", d(2026, 12, 31)),
+            # #3 bd(Thu 31 Dec, 3): (Fri 1 Jan New Year) Mon 4, Tue 5, Wed 6 Jan
+            ("check-in", 3, "Ben Cho", d(2027, 1, 6)),
+            # bd(Wed 6 Jan, 3): Thu 7, Fri 8, Mon 11 Jan
+            ("move-on", 0, None, d(2027, 1, 11)),
         ],
         timed=[],
     )

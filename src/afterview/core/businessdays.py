@@ -192,6 +192,54 @@ class BusinessCalendar:
         name = self._entity.get(day)
         return str(name) if name else None
 
+    def country_name(self) -> str:
+        """The country's English name ("United Kingdom")."""
+        return _countries().get(self.country, self.country)
+
+    def place_name(self) -> str:
+        """The region's name when there is one ("Scotland"), else the country's."""
+        if self.subdivision:
+            aliases: dict[str, list[str]] = getattr(self._entity, "get_subdivision_aliases", dict)()
+            names = aliases.get(self.subdivision) or []
+            if names:
+                return str(names[0])
+            return f"{_countries().get(self.country, self.country)} ({self.subdivision})"
+        return _countries().get(self.country, self.country)
+
+    def day_off(self, day: dt.date) -> str:
+        """Why ``day`` is not a business day, in a clause for a sentence, or "".
+
+        "Saint Andrew's Day, a public holiday in Scotland", "a weekend day in
+        Brunei", "one of your days off".
+        """
+        why = self.why_not(day)
+        if why is None:
+            return ""
+        if why == "your day off":
+            return "one of your days off"
+        if why == "weekend":
+            return f"a weekend day in {self.place_name()}"
+        return f"{why}, a public holiday in {self.place_name()}"
+
+    def find_holiday(self, wanted: str, start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
+        """Public holidays from ``start`` to ``end`` whose name is ``wanted`` (or it + " Day").
+
+        The first of each matching name, in date order.
+        """
+        wanted = wanted.lower().strip()
+        found: dict[str, dt.date] = {}
+        for year in range(start.year, end.year + 1):
+            _ = dt.date(year, 1, 1) in self._entity  # fills in the year
+        for when, names in sorted(self._entity.items()):
+            if not start <= when <= end:
+                continue
+            for name in str(names).split("; "):
+                simple = name.lower().replace("saint ", "st ").replace("'s", "s")
+                key = wanted.replace("saint ", "st ").replace("'s", "s")
+                if simple in (key, f"{key} day") and name not in found:
+                    found[name] = when
+        return sorted(((d, n) for n, d in found.items()), key=lambda pair: pair[0])
+
     def is_weekend(self, day: dt.date) -> bool:
         """Whether ``day`` is a weekend day of the country (make-up working days are not)."""
         return bool(self._entity.is_weekend(day)) and day not in self._entity.weekend_workdays

@@ -217,7 +217,35 @@ def _date_from_rules(step: PolicyStep, context: _Context) -> tuple[dt.date, str]
         if floor > day:
             day = floor
             reason += f"; moved to {short_date(floor)}, as it comes no sooner than {floor_reason}"
+    for ceiling_rule in step.not_after:
+        if not _holds(ceiling_rule, context):
+            continue
+        ceiling = _ceiling(ceiling_rule, context)
+        if day > ceiling:
+            day = ceiling
+            reason += (
+                f"; moved to {short_date(ceiling)}, as it comes no later than "
+                f"{_ceiling_words(ceiling_rule, context)}"
+            )
     return day, reason
+
+
+def _ceiling(rule: DateRule, context: _Context) -> dt.date:
+    """The last business day on or before the rule's date, but not before the interview."""
+    base = context.anchors[rule.anchor]
+    if rule.unit == "business_days" and rule.amount:
+        limit = context.cal.bd(base, rule.amount)
+    else:
+        limit = _shift(base, rule.unit, rule.amount)
+    return context.cal.last_business_day(limit, floor=context.interview.day)
+
+
+def _ceiling_words(rule: DateRule, context: _Context) -> str:
+    base = context.anchors[rule.anchor]
+    if rule.anchor == "decision" and rule.amount == 0:
+        return f"the date they gave; {context.decision.describe()}"
+    what = rule.describe().replace("the first business day from ", "")
+    return f"{what} ({short_date(base)})"
 
 
 def _holds(rule: DateRule, context: _Context) -> bool:

@@ -38,9 +38,12 @@ def make_plan(
     cal = open_calendar(interview.country, interview.subdivision, interview.blackout)
     interview = interview._replace(country=cal.country, subdivision=cal.subdivision)
     if decision_on is None:
-        said = resolve(interview.decision, interview.day, cal)
+        said = resolve(interview.decision, interview.day, cal, interview.end)
     else:
         said = resolve(interview.decision, decision_on, cal)._replace(few_days=False)
+    if said.date is not None and not cal.is_business_day(said.date):
+        # Say so wherever S is shown: a check-in counted from a holiday looks wrong otherwise.
+        said = said._replace(off=cal.day_off(said.date))
     return cadence.plan(interview, policy, cal, said, me, outcome=outcome, news=news)
 
 
