@@ -872,3 +872,31 @@ def test_late_thank_you_and_same_day_decision_do_not_collide() -> None:
     assert "after the thank-you" in by_label["check-in-1"].reason
     assert by_label["check-in-2"].date == d(2026, 1, 12)
     assert by_label["move-on"].date == d(2026, 1, 20)
+
+
+@pytest.mark.parametrize(
+    "policy", ["standard", "minimal", "deadline", "biweekly"], ids=lambda name: name
+)
+def test_interview_ending_after_midnight_thanks_next_morning(policy: str) -> None:
+    """An interview from 23:30 to 00:30 sends its thank-you at 08:30 that morning, not 01:30."""
+    # Tue 1 Dec 2026 23:30 to Wed 2 Dec 00:30 in New York: the evening limit of the
+    # interview's day (Tue, 21:00) has passed, so 08:30 on Wed 2 Dec.
+    made = plan_interview(
+        interview("US-NY", TUE, "23:30-00:30", policy, (SAM,))._replace(
+            end=at(d(2026, 12, 2), "00:30")
+        )
+    )
+    (thank_you,) = [f for f in made.followups if f.step == "thank-you"]
+    assert thank_you.start == at(d(2026, 12, 2), "08:30")
+    assert "next morning" in thank_you.reason
+
+
+def test_debrief_after_midnight_waits_for_the_morning() -> None:
+    """Under deadline, a debrief that would start after midnight starts at 08:30 instead."""
+    made = plan_interview(
+        interview("US-NY", TUE, "23:30-00:30", "deadline", (SAM,))._replace(
+            end=at(d(2026, 12, 2), "00:30")
+        )
+    )
+    (debrief,) = [f for f in made.followups if f.step == "debrief"]
+    assert debrief.start == at(d(2026, 12, 2), "08:30")

@@ -192,15 +192,24 @@ def _people(step: PolicyStep, interview: Interview) -> list[Interviewer | None]:
 def _same_day_time(same_day: tuple[int, int], interview: Interview) -> tuple[dt.datetime, str]:
     after, _minutes = same_day
     start = interview.end + dt.timedelta(minutes=after)
+    # The evening limit belongs to the interview's local day: an interview ending after
+    # midnight must not put a message in someone's inbox at 01:30.
+    latest = dt.datetime.combine(interview.day, LATEST_SAME_DAY)
+    morning = max(
+        dt.datetime.combine(interview.day + dt.timedelta(days=1), NEXT_MORNING), interview.end
+    )
     if after == 0:
+        if start.date() > interview.day:
+            return morning, (
+                f"the interview ended after midnight ({interview.end:%H:%M}), "
+                f"so first thing the next morning ({morning:%H:%M})"
+            )
         return start, f"right after the interview ends ({interview.end:%H:%M})"
     delay = f"{after} minutes" if after % 60 else f"{after // 60} hour" + ("s" * (after > 60))
-    latest = dt.datetime.combine(interview.end.date(), LATEST_SAME_DAY)
     if start > latest:
-        morning = dt.datetime.combine(interview.end.date() + dt.timedelta(days=1), NEXT_MORNING)
         return morning, (
-            f"{delay} after the interview would be after {LATEST_SAME_DAY:%H:%M}, "
-            f"so first thing the next morning ({NEXT_MORNING:%H:%M})"
+            f"{delay} after the interview would be after {LATEST_SAME_DAY:%H:%M} on the "
+            f"interview day, so first thing the next morning ({morning:%H:%M})"
         )
     return start, f"{delay} after the interview ends ({interview.end:%H:%M}), while it is fresh"
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 from afterview.core import cadence
-from afterview.core.businessdays import open_calendar
+from afterview.core.businessdays import BusinessCalendar, open_calendar
+from afterview.core.localtime import clock_problem
 from afterview.core.policy import Policy
 from afterview.core.timeline import resolve
 from afterview.errors import InterviewError
-from afterview.model import Interview, Me, Plan
+from afterview.model import Interview, Me, Plan, short_date
 
 
 def make_plan(
@@ -44,7 +45,34 @@ def make_plan(
     if said.date is not None and not cal.is_business_day(said.date):
         # Say so wherever S is shown: a check-in counted from a holiday looks wrong otherwise.
         said = said._replace(off=cal.day_off(said.date))
-    return cadence.plan(interview, policy, cal, said, me, outcome=outcome, news=news)
+    made = cadence.plan(interview, policy, cal, said, me, outcome=outcome, news=news)
+    return made._replace(warnings=(*interview_warnings(interview, cal), *made.warnings))
+
+
+def interview_warnings(interview: Interview, cal: BusinessCalendar) -> list[str]:
+    """One line each: an interview on the employer's day off, or at a local time DST makes odd."""
+    found = []
+    off = cal.employer().day_off(interview.day)
+    if off:
+        found.append(
+            f"the interview on {short_date(interview.day)} {interview.day.year} falls on {off}: "
+            "check the date"
+        )
+    for what, moment in (("starts", interview.start), ("ends", interview.end)):
+        problem = clock_problem(moment, interview.timezone)
+        if problem == "skipped":
+            found.append(
+                f"the interview {what} at {moment:%H:%M} on {short_date(moment.date())}, a time "
+                f"the clocks skip in {interview.timezone} (daylight saving time starts): "
+                "check the time"
+            )
+        elif problem == "twice":
+            found.append(
+                f"the interview {what} at {moment:%H:%M} on {short_date(moment.date())}, a time "
+                f"that happens twice in {interview.timezone} (daylight saving time ends): "
+                "calendars read it as the first"
+            )
+    return found
 
 
 def check_skips(interview: Interview, policy: Policy) -> None:
