@@ -548,3 +548,33 @@ def test_unknown_id_lists_the_known_ones(store: Store) -> None:
     added = tracker.add(store, interview(), now=NOW)
     with pytest.raises(TrackerError, match=f"no tracked interview 'zzzzzz'.*{added.id}"):
         queries.actions(store, "zzzzzz")
+
+
+def test_moved_check_in_takes_later_steps_and_their_reasons_along(store: Store) -> None:
+    """Moving check-in 1 re-counts check-in 2 and the move-on from the new date."""
+    added = tracker.add(store, interview(), now=NOW)
+    tracker.move(store, added.id, "check-in-1", D(2026, 12, 2), now=LATER)
+    current = by_label(store, added.id)
+    # bd(Wed 2 Dec, 5): Thu 3, Fri 4, Mon 7, Tue 8, Wed 9 Dec; bd(Wed 9 Dec, 5): Thu 10,
+    # Fri 11, Mon 14, Tue 15, Wed 16 Dec.
+    assert current["check-in-2"].date == D(2026, 12, 9)
+    assert "check-in 1 (Wed 2 Dec)" in current["check-in-2"].reason
+    assert current["move-on"].date == D(2026, 12, 16)
+    assert "check-in 2 (Wed 9 Dec)" in current["move-on"].reason
+
+
+def test_move_on_before_an_open_check_in_is_refused(store: Store) -> None:
+    """A move-on date put before an open check-in is refused, and nothing changes."""
+    added = tracker.add(store, interview(), now=NOW)
+    with pytest.raises(TrackerError, match=r"check-in-2 \(Mon 7 Dec\) would not come before"):
+        tracker.move(store, added.id, "move-on", D(2026, 12, 4), now=LATER)
+    assert by_label(store, added.id)["move-on"].date == D(2026, 12, 14)
+
+
+def test_check_in_after_a_moved_move_on_is_refused(store: Store) -> None:
+    """A check-in moved past a move-on date the user chose is refused."""
+    added = tracker.add(store, interview(), now=NOW)
+    tracker.move(store, added.id, "move-on", D(2026, 12, 10), now=LATER)
+    with pytest.raises(TrackerError, match="move the move-on date later first"):
+        tracker.move(store, added.id, "check-in-2", D(2026, 12, 11), now=LATER)
+    assert by_label(store, added.id)["check-in-2"].date == D(2026, 12, 7)

@@ -196,3 +196,37 @@ def test_brunei_week_runs_saturday_to_thursday(
 ) -> None:
     """In Brunei a week's last working day is Thursday, and Saturday begins the next one."""
     assert resolve(phrase, day(interview_day), place("BN")).date == day(expected)
+
+
+def test_make_up_days_widen_three_strikes_instead_of_refusing() -> None:
+    """Azerbaijan's worked weekend of 28-29 Dec 2024 widens the spacing, with the reason."""
+    # I = Wed 18 Dec 2024, Baku. Thank-you bd(I, 3) = Mon 23 Dec; check-in 2 bd(Mon 23, 3)
+    # = Thu 26 Dec; check-in 3 bd(Thu 26, 3) = Fri 27, Sat 28 and Sun 29 (both worked,
+    # for the days off of 30 Dec and 3 Jan) -> Sun 29 Dec, a third contact within 7 days
+    # of Mon 23. It moves to roll(Mon 23 + 7 = Mon 30 Dec): 30 Dec and 3 Jan are days off,
+    # 31 Dec and 1-2 Jan public holidays, 4-5 Jan the weekend -> Mon 6 Jan 2025.
+    # Move on bd(Mon 6 Jan, 3) = Thu 9 Jan.
+    made = plan_interview(
+        interview("AZ", None, dt.datetime(2024, 12, 18, 10, 0), "three-strikes", zone="Asia/Baku")
+    )
+    dates = [(f.label, f.date) for f in made.followups]
+    assert dates == [
+        ("thank-you", day("Mon 2024-12-23")),
+        ("check-in-2", day("Thu 2024-12-26")),
+        ("check-in-3", day("Mon 2025-01-06")),
+        ("move-on", day("Thu 2025-01-09")),
+    ]
+    third = made.followups[2]
+    assert "no more than two contacts fall in one week" in third.reason
+    assert "Sat 28 Dec, Sun 29 Dec are weekend days worked in Azerbaijan" in third.reason
+
+
+@pytest.mark.parametrize("country", ["CN", "RU", "AZ", "BY", "UZ"])
+@pytest.mark.parametrize("policy", ["standard", "three-strikes", "minimal", "deadline"])
+def test_built_in_policies_plan_through_make_up_days(country: str, policy: str) -> None:
+    """Every built-in policy plans every day of 2024-2025 in countries with make-up days."""
+    start = dt.date(2024, 1, 1)
+    for offset in range(0, 731, 3):
+        when = dt.datetime.combine(start + dt.timedelta(days=offset), dt.time(10))
+        made = plan_interview(interview(country, None, when, policy, zone="UTC"))
+        assert made.followups

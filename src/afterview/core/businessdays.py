@@ -240,6 +240,16 @@ class BusinessCalendar:
                     found[name] = when
         return sorted(((d, n) for n, d in found.items()), key=lambda pair: pair[0])
 
+    def make_up_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """Weekend days from ``start`` to ``end`` that the country works (make-up days)."""
+        found = []
+        day = start
+        while day <= end:
+            if self.is_business_day(day) and day in self._entity.weekend_workdays:
+                found.append(day)
+            day += ONE_DAY
+        return found
+
     def is_weekend(self, day: dt.date) -> bool:
         """Whether ``day`` is a weekend day of the country (make-up working days are not)."""
         return bool(self._entity.is_weekend(day)) and day not in self._entity.weekend_workdays

@@ -7,6 +7,7 @@ the policy comes in as a value (policies/ loads it by name or path).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from afterview.core import cadence
 from afterview.core.businessdays import BusinessCalendar, open_calendar
@@ -26,6 +27,7 @@ def make_plan(
     outcome: str | None = None,
     news: dt.date | None = None,
     decision_on: dt.date | None = None,
+    pins: Mapping[tuple[str, str | None], dt.date] | None = None,
 ) -> Plan:
     """The follow-up plan for ``interview`` under ``policy``; ``decision`` overrides its file.
 
@@ -45,7 +47,7 @@ def make_plan(
     if said.date is not None and not cal.is_business_day(said.date):
         # Say so wherever S is shown: a check-in counted from a holiday looks wrong otherwise.
         said = said._replace(off=cal.day_off(said.date))
-    made = cadence.plan(interview, policy, cal, said, me, outcome=outcome, news=news)
+    made = cadence.plan(interview, policy, cal, said, me, outcome=outcome, news=news, pins=pins)
     return made._replace(warnings=(*interview_warnings(interview, cal), *made.warnings))
 
 

@@ -413,8 +413,25 @@ def move(
         doing = f"moving {event.label} to {short_date(day)}"
         reconcile(store, row, now, me, doing, "choose another date")
         moved = next(e for e in store.events_of(row.id) if e.uid == event.uid)
+        _refuse_out_of_order(store, row, where)
         _refuse_company_clash(store, row, moved, where)
         return action_of(moved, row)
+
+
+def _refuse_out_of_order(store: Store, row: InterviewRow, where: str) -> None:
+    """Refuse a plan where an open check-in falls on or after the move-on date."""
+    open_events = [e for e in store.events_of(row.id) if e.status == "planned"]
+    endings = [e for e in open_events if e.step == "move-on"]
+    if not endings:
+        return
+    ending = min(endings, key=lambda e: e.date)
+    for event in sorted(open_events, key=lambda e: e.date):
+        if event.step == "check-in" and event.date >= ending.date:
+            raise TrackerError(
+                f"{where}: {event.label} ({short_date(event.date)}) would not come before "
+                f"the move-on date ({short_date(ending.date)}); move the move-on date later "
+                "first, or skip the check-in"
+            )
 
 
 def _refuse_company_clash(store: Store, row: InterviewRow, moved: EventRow, where: str) -> None:
