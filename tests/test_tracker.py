@@ -89,11 +89,13 @@ def test_add_list_status_remove_round_trip(store: Store) -> None:
     listed = queries.list_interviews(store, today=D(2026, 11, 26))
     assert [t.id for t in listed] == [added.id]
     assert listed[0].next_action is not None
+    # The thank-you of Wed 25 Nov is still open on the 26th: it is next, and overdue.
     assert (listed[0].next_action.label, listed[0].next_action.date) == (
-        "handwritten-note",
-        D(2026, 11, 27),  # bd(Wed 25 Nov, 1) skips Thanksgiving
+        "thank-you",
+        D(2026, 11, 25),
     )
-    assert listed[0].as_dict()["next"]["date"] == "2026-11-27"
+    assert listed[0].as_dict()["next"]["date"] == "2026-11-25"
+    assert listed[0].as_dict()["next_overdue"] is True
     tracker.set_status(store, added.id, "offer", on=D(2026, 12, 2), now=LATER)
     assert queries.list_interviews(store, today=D(2026, 11, 26)) == []
     everything = queries.list_interviews(store, today=D(2026, 11, 26), include_all=True)
@@ -578,3 +580,19 @@ def test_check_in_after_a_moved_move_on_is_refused(store: Store) -> None:
     with pytest.raises(TrackerError, match="move the move-on date later first"):
         tracker.move(store, added.id, "check-in-2", D(2026, 12, 11), now=LATER)
     assert by_label(store, added.id)["check-in-2"].date == D(2026, 12, 7)
+
+
+def test_list_shows_the_earliest_open_action_marked_overdue(store: Store) -> None:
+    """A missed check-in stays the next action, marked overdue, until done or skipped."""
+    added = tracker.add(store, interview(), now=NOW)
+    for label in ("thank-you", "handwritten-note"):
+        tracker.done(store, added.id, label)
+    # Check-in 1 is Mon 30 Nov; on Wed 2 Dec it is still open.
+    (late,) = queries.list_interviews(store, today=D(2026, 12, 2))
+    assert late.next_action is not None
+    assert (late.next_action.label, late.next_overdue) == ("check-in-1", True)
+    (early,) = queries.list_interviews(store, today=D(2026, 11, 30))
+    assert (early.next_action and early.next_action.label, early.next_overdue) == (
+        "check-in-1",
+        False,
+    )

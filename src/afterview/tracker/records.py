@@ -95,6 +95,8 @@ class Tracked:
     application: str
     rounds: tuple[str, ...]
     next_action: Action | None
+    # Whether the next action's date has passed without it being done or skipped.
+    next_overdue: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -119,6 +121,7 @@ class Tracked:
             "application": self.application,
             "rounds": list(self.rounds),
             "next": self.next_action.as_dict() if self.next_action else None,
+            "next_overdue": self.next_overdue,
         }
 
 
