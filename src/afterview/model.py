@@ -65,6 +65,10 @@ class Interview(NamedTuple):
     notes: str | None = None
     candidate: str | None = None
     id: str | None = None
+    # Days the employer works although its calendar says otherwise (a data error).
+    workdays: tuple[dt.date, ...] = ()
+    # Whether customary company closures (Japan's year-end) count as days off.
+    closures: bool = True
 
     @property
     def day(self) -> dt.date:

@@ -292,13 +292,17 @@ def _date_from_rules(step: PolicyStep, context: _Context) -> tuple[dt.date, str]
 
 
 def _ceiling(rule: DateRule, context: _Context) -> dt.date:
-    """The last business day on or before the rule's date, but not before the interview."""
+    """The last business day on or before the rule's date, but after the interview day."""
     base = context.anchors[rule.anchor]
     if rule.unit == "business_days" and rule.amount:
         limit = context.cal.bd(base, rule.amount)
     else:
         limit = _shift(base, rule.unit, rule.amount)
-    return context.cal.last_business_day(limit, floor=context.interview.day)
+    # Never on the interview day itself (all-day steps come after it); when no business
+    # day comes between the interview and that date, the first one after the interview.
+    after = context.interview.day + dt.timedelta(days=1)
+    found = context.cal.last_business_day(max(limit, after), floor=after)
+    return found if context.cal.is_business_day(found) else context.cal.roll(found)
 
 
 def _ceiling_words(rule: DateRule, context: _Context) -> str:
@@ -328,7 +332,7 @@ def _apply(rule: DateRule, context: _Context) -> tuple[dt.date, str]:
         day = cal.bd(base, rule.amount)
         notable = [(d, why) for d, why in cal.skipped(base, day) if why != "weekend"]
         if notable:
-            reason += ", skipping " + ", ".join(f"{why} ({short_date(d)})" for d, why in notable)
+            reason += ", skipping " + ", ".join(_runs(notable))
     else:
         target = _shift(base, rule.unit, rule.amount)
         day = cal.roll(target)
@@ -339,6 +343,22 @@ def _apply(rule: DateRule, context: _Context) -> tuple[dt.date, str]:
     if rule.anchor == "decision" or rule.condition in ("decision", "few-days"):
         reason += f"; {context.decision.describe()}"
     return day, reason
+
+
+def _runs(days: list[tuple[dt.date, str]]) -> list[str]:
+    """``Christmas Day (Fri 25 Dec)``, or one entry for days in a row with the same reason."""
+    runs: list[tuple[dt.date, dt.date, str]] = []
+    for day, why in days:
+        if runs and runs[-1][2] == why and (day - runs[-1][1]).days == 1:
+            runs[-1] = (runs[-1][0], day, why)
+        else:
+            runs.append((day, day, why))
+    return [
+        f"{why} ({short_date(first)})"
+        if first == last
+        else f"{why} ({short_date(first)} to {short_date(last)})"
+        for first, last, why in runs
+    ]
 
 
 def _not_working(cal: BusinessCalendar, day: dt.date) -> str:

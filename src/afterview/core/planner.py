@@ -38,7 +38,7 @@ def make_plan(
     if decision is not None:
         interview = interview._replace(decision=decision)
     check_skips(interview, policy)
-    cal = open_calendar(interview.country, interview.subdivision, interview.blackout)
+    cal = calendar_for(interview)
     interview = interview._replace(country=cal.country, subdivision=cal.subdivision)
     if decision_on is None:
         said = resolve(interview.decision, interview.day, cal, interview.end)
@@ -48,7 +48,28 @@ def make_plan(
         # Say so wherever S is shown: a check-in counted from a holiday looks wrong otherwise.
         said = said._replace(off=cal.day_off(said.date))
     made = cadence.plan(interview, policy, cal, said, me, outcome=outcome, news=news, pins=pins)
-    return made._replace(warnings=(*interview_warnings(interview, cal), *made.warnings))
+    found = [*interview_warnings(interview, cal), *made.warnings]
+    last = max((f.date for f in made.followups), default=interview.day)
+    gaps = cal.data_gaps(interview.day, last)
+    if gaps:
+        years = ", ".join(str(y) for y in gaps)
+        found.append(
+            f"the holiday data has no full list of {cal.country_name()}'s public holidays for "
+            f"{years}: dates then are planned around weekends alone; add the employer's days "
+            "off as 'blackout' dates"
+        )
+    return made._replace(warnings=tuple(found))
+
+
+def calendar_for(interview: Interview) -> BusinessCalendar:
+    """The business days of the interview's employer, with the user's days off and workdays."""
+    return open_calendar(
+        interview.country,
+        interview.subdivision,
+        interview.blackout,
+        interview.workdays,
+        interview.closures,
+    )
 
 
 def interview_warnings(interview: Interview, cal: BusinessCalendar) -> list[str]:

@@ -22,8 +22,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from afterview.core import cadence
-from afterview.core.businessdays import open_calendar
 from afterview.core.cadence import spacing_problem
+from afterview.core.planner import calendar_for
 from afterview.core.timeline import resolve
 from afterview.errors import PolicyError, TrackerError
 from afterview.formats.eventcodec import stamp_of
@@ -276,7 +276,7 @@ def set_status(
 
 def _new_timeline(row: InterviewRow, phrase: str, on: dt.date) -> str:
     interview = interview_of(row)
-    cal = open_calendar(interview.country, interview.subdivision, interview.blackout)
+    cal = calendar_for(interview)
     said = resolve(phrase, on, cal)
     if said.date is None or said.phrase is None:
         raise TrackerError(
@@ -395,7 +395,7 @@ def move(
             )
         if today is not None and day < today:
             raise TrackerError(f"{where}: that is in the past")
-        cal = open_calendar(interview.country, interview.subdivision, interview.blackout)
+        cal = calendar_for(interview)
         if not cal.is_business_day(day):
             why = cal.why_not(day) or "not a business day"
             why = "a weekend day" if why == "weekend" else why
