@@ -92,3 +92,15 @@ def test_missing_holiday_data_is_one_warning_line(run_cli: RunCli, tmp_path: Pat
     ]
     assert "UserWarning" not in result.output
     assert ".py" not in result.stderr
+
+
+def test_workdays_and_closures_survive_a_round_trip() -> None:
+    """An interview file written back keeps its workdays and closures = false."""
+    from afterview.formats.interviewfile import dumps_interview
+
+    text = file_text(
+        "2026-12-25T10:00:00", "Asia/Tokyo", "JP", "closures = false\nworkdays = [2026-12-29]"
+    )
+    first = parse_interview(text, "test")
+    again = parse_interview(dumps_interview(first), "again")
+    assert (again.workdays, again.closures) == ((day("Tue 2026-12-29"),), False)

@@ -230,3 +230,33 @@ def test_built_in_policies_plan_through_make_up_days(country: str, policy: str) 
         when = dt.datetime.combine(start + dt.timedelta(days=offset), dt.time(10))
         made = plan_interview(interview(country, None, when, policy, zone="UTC"))
         assert made.followups
+
+
+TEAMS = (
+    "--me",
+    "alex.morgan@example.com",
+    "--country",
+    "US",
+    "--subdivision",
+    "CA",
+    "--policy",
+    "deadline",
+)
+
+
+@freeze_time("2026-11-20")
+def test_exchange_invite_with_a_passed_yearless_date_is_refused(run_cli: RunCli) -> None:
+    """An Exchange 2010 invitation for Thu 3 Dec 2026 with "Nov 20" is refused in one line."""
+    result = run_cli("show", INVITES / "teams.ics", *TEAMS, "--decision", "Nov 20")
+    assert result.exit_code == 6
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "before the interview" in lines[0]
+
+
+@freeze_time("2026-11-20")
+def test_exchange_invite_with_next_years_date_shows_the_year(run_cli: RunCli) -> None:
+    """A yearless "Jan 5" after a December interview is 2027, and the headline says so."""
+    result = run_cli("show", INVITES / "teams.ics", *TEAMS, "--decision", "Jan 5")
+    assert result.exit_code == 0, result.output
+    assert "Decision expected: they said: 'Jan 5' (Tue 5 Jan 2027)" in result.stdout
