@@ -43,7 +43,7 @@ step = "check-in"
 when = [{ from = "check-in-1", business_days = 1 }]
 """
 
-FORMS = "a weekday (by Friday)"
+FORMS = "a weekday (by Friday, this Friday)"
 
 
 def edit(old: str, new: str) -> str:

@@ -96,8 +96,6 @@ def every_check_in() -> list[Draft]:
                     drafts.append(
                         draft("check-in", number=number, of=of, channel=channel, decision=decision)
                     )
-    drafts.append(draft("thank-you", style="first-contact"))
-    drafts.append(draft("thank-you", style="first-contact", decision=NO_DATE))
     return drafts
 
 
@@ -148,13 +146,14 @@ def test_thank_you_styles_differ() -> None:
     assert draft("thank-you", style="no-such-style").body == bodies[""]
 
 
-def test_first_contact_thank_you_asks_for_news_and_names_s() -> None:
-    """The three-strikes thank-you asks about the decision and names the date they gave."""
-    body = draft("thank-you", style="first-contact").body
-    assert "decision" in body
-    assert "?" in body
-    assert "Friday 27 November" in body
-    assert "Tuesday 24 November" in body
+def test_three_strikes_thank_you_does_not_ask_for_the_decision() -> None:
+    """The three-strikes thank-you thanks and names the interview day, and asks nothing."""
+    for decision in (BY_FRIDAY, NO_DATE):
+        body = draft("thank-you", style="first-contact", decision=decision).body
+        assert "decision" not in body
+        assert "?" not in body
+        assert "Tuesday 24 November" in body
+        assert len(body.split()) < 120, body
 
 
 def test_thank_you_goes_to_the_persons_email() -> None:

@@ -333,15 +333,17 @@ CASES.append(
         interview("GB-ENG", GB_DAY, "10:00-12:00", "three-strikes", (ANA, BEN), "by Friday"),
         decision=d(2026, 12, 25),  # first Friday strictly after Wed 23 Dec: Christmas Day
         rows=[
-            # #1, the thank-you, one per interviewer: bd(Fri 25 Dec, 1): Sat, Sun,
-            # Mon 28 Boxing Day observed -> Tue 29 Dec
-            *each("thank-you", (ANA, BEN), d(2026, 12, 29)),
-            # #2 bd(Tue 29 Dec, 3): Wed 30, Thu 31, Mon 4 Jan (Fri 1 Jan New Year); to Ben
-            ("check-in", 2, "Ben Cho", d(2027, 1, 4)),
-            # #3 bd(Mon 4 Jan, 3): Tue 5, Wed 6, Thu 7 Jan
-            ("check-in", 3, "Ben Cho", d(2027, 1, 7)),
-            # bd(Thu 7 Jan, 3): Fri 8, Mon 11, Tue 12 Jan
-            ("move-on", 0, None, d(2027, 1, 12)),
+            # #1, the thank-you, one per interviewer: bd(Wed 23 Dec, 3) = Thu 24, (Fri 25
+            # Christmas, Sat, Sun, Mon 28 Boxing Day observed), Tue 29, Wed 30 Dec is after
+            # S, so the last business day on or before S: Thu 24 Dec
+            *each("thank-you", (ANA, BEN), d(2026, 12, 24)),
+            # #2 bd(S=Fri 25 Dec, 1) = Tue 29 Dec, but no sooner than bd(Thu 24, 3):
+            # Tue 29, Wed 30, Thu 31 Dec; to Ben
+            ("check-in", 2, "Ben Cho", d(2026, 12, 31)),
+            # #3 bd(Thu 31 Dec, 3): (Fri 1 Jan New Year) Mon 4, Tue 5, Wed 6 Jan
+            ("check-in", 3, "Ben Cho", d(2027, 1, 6)),
+            # bd(Wed 6 Jan, 3): Thu 7, Fri 8, Mon 11 Jan
+            ("move-on", 0, None, d(2027, 1, 11)),
         ],
         timed=[],
     )
@@ -870,3 +872,31 @@ def test_late_thank_you_and_same_day_decision_do_not_collide() -> None:
     assert "after the thank-you" in by_label["check-in-1"].reason
     assert by_label["check-in-2"].date == d(2026, 1, 12)
     assert by_label["move-on"].date == d(2026, 1, 20)
+
+
+@pytest.mark.parametrize(
+    "policy", ["standard", "minimal", "deadline", "biweekly"], ids=lambda name: name
+)
+def test_interview_ending_after_midnight_thanks_next_morning(policy: str) -> None:
+    """An interview from 23:30 to 00:30 sends its thank-you at 08:30 that morning, not 01:30."""
+    # Tue 1 Dec 2026 23:30 to Wed 2 Dec 00:30 in New York: the evening limit of the
+    # interview's day (Tue, 21:00) has passed, so 08:30 on Wed 2 Dec.
+    made = plan_interview(
+        interview("US-NY", TUE, "23:30-00:30", policy, (SAM,))._replace(
+            end=at(d(2026, 12, 2), "00:30")
+        )
+    )
+    (thank_you,) = [f for f in made.followups if f.step == "thank-you"]
+    assert thank_you.start == at(d(2026, 12, 2), "08:30")
+    assert "next morning" in thank_you.reason
+
+
+def test_debrief_after_midnight_waits_for_the_morning() -> None:
+    """Under deadline, a debrief that would start after midnight starts at 08:30 instead."""
+    made = plan_interview(
+        interview("US-NY", TUE, "23:30-00:30", "deadline", (SAM,))._replace(
+            end=at(d(2026, 12, 2), "00:30")
+        )
+    )
+    (debrief,) = [f for f in made.followups if f.step == "debrief"]
+    assert debrief.start == at(d(2026, 12, 2), "08:30")

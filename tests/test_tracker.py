@@ -90,12 +90,14 @@ def test_add_list_status_remove_round_trip(store: Store) -> None:
     listed = queries.list_interviews(store, today=D(2026, 11, 26))
     assert [t.id for t in listed] == [added.id]
     assert listed[0].next_action is not None
+    # The thank-you of Wed 25 Nov is still open on the 26th: it is next, and overdue.
     assert (listed[0].next_action.label, listed[0].next_action.date) == (
-        "handwritten-note",
-        D(2026, 11, 27),  # bd(Wed 25 Nov, 1) skips Thanksgiving
+        "thank-you",
+        D(2026, 11, 25),
     )
     assert listed[0].next_action is not None
-    assert listed[0].next_action.date == dt.date(2026, 11, 27)
+    assert listed[0].next_action.date == dt.date(2026, 11, 25)
+    assert listed[0].next_overdue is True
     tracker.set_status(store, added.id, "offer", on=D(2026, 12, 2), now=LATER)
     assert queries.list_interviews(store, today=D(2026, 11, 26)) == []
     everything = queries.list_interviews(store, today=D(2026, 11, 26), include_all=True)
@@ -547,3 +549,49 @@ def test_unknown_id_lists_the_known_ones(store: Store) -> None:
     added = tracker.add(store, interview(), now=NOW)
     with pytest.raises(TrackerError, match=f"no tracked interview 'zzzzzz'.*{added.id}"):
         stored_actions(store, "zzzzzz")
+
+
+def test_moved_check_in_takes_later_steps_and_their_reasons_along(store: Store) -> None:
+    """Moving check-in 1 re-counts check-in 2 and the move-on from the new date."""
+    added = tracker.add(store, interview(), now=NOW)
+    tracker.move(store, added.id, "check-in-1", D(2026, 12, 2), now=LATER)
+    current = by_label(store, added.id)
+    # bd(Wed 2 Dec, 5): Thu 3, Fri 4, Mon 7, Tue 8, Wed 9 Dec; bd(Wed 9 Dec, 5): Thu 10,
+    # Fri 11, Mon 14, Tue 15, Wed 16 Dec.
+    assert current["check-in-2"].date == D(2026, 12, 9)
+    assert "check-in 1 (Wed 2 Dec)" in current["check-in-2"].reason
+    assert current["move-on"].date == D(2026, 12, 16)
+    assert "check-in 2 (Wed 9 Dec)" in current["move-on"].reason
+
+
+def test_move_on_before_an_open_check_in_is_refused(store: Store) -> None:
+    """A move-on date put before an open check-in is refused, and nothing changes."""
+    added = tracker.add(store, interview(), now=NOW)
+    with pytest.raises(TrackerError, match=r"check-in-2 \(Mon 7 Dec\) would not come before"):
+        tracker.move(store, added.id, "move-on", D(2026, 12, 4), now=LATER)
+    assert by_label(store, added.id)["move-on"].date == D(2026, 12, 14)
+
+
+def test_check_in_after_a_moved_move_on_is_refused(store: Store) -> None:
+    """A check-in moved past a move-on date the user chose is refused."""
+    added = tracker.add(store, interview(), now=NOW)
+    tracker.move(store, added.id, "move-on", D(2026, 12, 10), now=LATER)
+    with pytest.raises(TrackerError, match="move the move-on date later first"):
+        tracker.move(store, added.id, "check-in-2", D(2026, 12, 11), now=LATER)
+    assert by_label(store, added.id)["check-in-2"].date == D(2026, 12, 7)
+
+
+def test_list_shows_the_earliest_open_action_marked_overdue(store: Store) -> None:
+    """A missed check-in stays the next action, marked overdue, until done or skipped."""
+    added = tracker.add(store, interview(), now=NOW)
+    for label in ("thank-you", "handwritten-note"):
+        tracker.done(store, added.id, label)
+    # Check-in 1 is Mon 30 Nov; on Wed 2 Dec it is still open.
+    (late,) = queries.list_interviews(store, today=D(2026, 12, 2))
+    assert late.next_action is not None
+    assert (late.next_action.label, late.next_overdue) == ("check-in-1", True)
+    (early,) = queries.list_interviews(store, today=D(2026, 11, 30))
+    assert (early.next_action and early.next_action.label, early.next_overdue) == (
+        "check-in-1",
+        False,
+    )

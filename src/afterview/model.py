@@ -65,6 +65,10 @@ class Interview(NamedTuple):
     notes: str | None = None
     candidate: str | None = None
     id: str | None = None
+    # Days the employer works although its calendar says otherwise (a data error).
+    workdays: tuple[dt.date, ...] = ()
+    # Whether customary company closures (Japan's year-end) count as days off.
+    closures: bool = True
 
     @property
     def day(self) -> dt.date:
@@ -93,12 +97,27 @@ class Decision(NamedTuple):
     phrase: str | None
     date: dt.date | None
     few_days: bool = False
+    # How the phrase was read, when there was a choice ("read as day/month, ...").
+    note: str = ""
+    # Whether S is in another year than the interview, so dates must show it.
+    show_year: bool = False
+    # Why S is not a business day ("Saint Andrew's Day, a public holiday in Scotland").
+    off: str = ""
+
+    def when(self) -> str:
+        """S as ``Fri 27 Nov``, with the year when it is not the interview's."""
+        if self.date is None:
+            return ""
+        shown = short_date(self.date)
+        return f"{shown} {self.date.year}" if self.show_year else shown
 
     def describe(self) -> str:
         """``they said: 'by Friday' (Fri 27 Nov)``, or a note that they gave none."""
         if self.date is None or self.phrase is None:
             return "no decision date was given"
-        return f"they said: '{self.phrase}' ({short_date(self.date)})"
+        extras = [e for e in (self.off, self.note) if e]
+        more = "".join(f", {e}" for e in extras)
+        return f"they said: '{self.phrase}' ({self.when()}{more})"
 
 
 class Me(NamedTuple):

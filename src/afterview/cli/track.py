@@ -127,7 +127,8 @@ def list_command(include_all: bool, as_json: bool, candidate: str | None, db: st
         rounds = f", round {t.round} of {len(t.rounds)}" if len(t.rounds) > 1 else ""
         click.echo(f"{t.id}  {who}{t.company}, {t.role} ({state}{rounds})")
         if t.next_action is not None:
-            click.echo(f"        next: {action_line(t.next_action, with_company=False)}")
+            late = "  (overdue)" if t.next_overdue else ""
+            click.echo(f"        next: {action_line(t.next_action, with_company=False)}{late}")
 
 
 @main.command("next")

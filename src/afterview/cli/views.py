@@ -166,4 +166,5 @@ def tracked_json(tracked: Tracked) -> dict[str, Any]:
         "application": tracked.application,
         "rounds": list(tracked.rounds),
         "next": action_json(tracked.next_action) if tracked.next_action else None,
+        "next_overdue": tracked.next_overdue,
     }

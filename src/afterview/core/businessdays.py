@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from bisect import bisect_left
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
+from afterview.core.closures import CLOSURES
+from afterview.core.dates import easter_sunday
 from afterview.errors import PlaceError, close_matches
 
 ONE_DAY = dt.timedelta(days=1)
@@ -49,6 +52,7 @@ class _Year(NamedTuple):
     first: int  # the ordinal of 1 January
     flags: bytes  # 1 for a working day, indexed by ordinal - first
     working: tuple[int, ...]
+    gap: bool = False  # the holidays library has no (or only part of its) data this year
 
 
 @lru_cache(maxsize=1024)
@@ -57,15 +61,64 @@ def _employer_year(country: str, subdivision: str | None, year: int) -> _Year:
     entity = _holidays_for(country, subdivision)
     start = dt.date(year, 1, 1)
     # Asking about a date fills in the year's holidays and make-up working days; a
-    # weekend day alone would not, so ask before the first day is judged.
-    _ = start in entity
-    first = start.toordinal()
-    size = dt.date(year, 12, 31).toordinal() - first + 1
-    flags = bytes(
-        1 if entity.is_working_day(dt.date.fromordinal(first + k)) else 0 for k in range(size)
-    )
+    # weekend day alone would not, so ask before the first day is judged. The library
+    # warns (with its file path) about years it lacks data for: that becomes a gap
+    # the plan reports in its own words.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _ = start in entity
+        first = start.toordinal()
+        size = dt.date(year, 12, 31).toordinal() - first + 1
+        flags = bytes(
+            1 if entity.is_working_day(dt.date.fromordinal(first + k)) else 0 for k in range(size)
+        )
     working = tuple(first + k for k in range(size) if flags[k])
-    return _Year(first, flags, working)
+    end_year = getattr(entity, "end_year", None)
+    start_year = getattr(entity, "start_year", None)
+    outside = (end_year is not None and year > end_year) or (
+        start_year is not None and year < start_year
+    )
+    return _Year(first, flags, working, gap=bool(caught) or outside)
+
+
+@lru_cache(maxsize=1024)
+def _closure_days(country: str, subdivision: str | None, year: int) -> dict[int, str]:
+    """The customary closures of ``year``: ordinal -> the closure's name."""
+    days: dict[int, str] = {}
+    for closure in CLOSURES.get(country, ()):
+        found: list[dt.date] = []
+        if closure.kind == "fixed":
+            (m1, d1), (m2, d2) = closure.first, closure.last
+            begin, end = dt.date(year, m1, d1), dt.date(year, m2, d2)
+            if end < begin:  # wraps over the new year: this year's start and end of it
+                found += _span(dt.date(year, 1, 1), end) + _span(begin, dt.date(year, 12, 31))
+            else:
+                found += _span(begin, end)
+        elif closure.kind == "easter":
+            found += [easter_sunday(year) + dt.timedelta(days=k) for k in closure.offsets]
+        else:
+            entity = _holidays_for(country, subdivision)
+            with warnings.catch_warnings(record=True):
+                warnings.simplefilter("always")
+                named = [
+                    d
+                    for d, name in sorted(entity.items())
+                    if d.year == year and closure.holiday.lower() in str(name).lower()
+                ]
+                if named:
+                    begin = named[0]
+                    found += [
+                        d
+                        for d in _span(begin, begin + dt.timedelta(days=closure.length - 1))
+                        if d not in entity.weekend_workdays
+                    ]
+        for day in found:
+            days.setdefault(day.toordinal(), closure.name)
+    return days
+
+
+def _span(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
 
 
 def _suggest(word: str, options: Iterable[str]) -> list[str]:
@@ -128,30 +181,61 @@ class BusinessCalendar:
     """
 
     def __init__(
-        self, country: str, subdivision: str | None = None, blackout: Iterable[dt.date] = ()
+        self,
+        country: str,
+        subdivision: str | None = None,
+        blackout: Iterable[dt.date] = (),
+        workdays: Iterable[dt.date] = (),
+        closures: bool = True,
     ) -> None:
         self.country = country
         self.subdivision = subdivision
         self.blackout = frozenset(blackout)
+        self.workdays = frozenset(workdays)
+        self.closures = closures
         self._entity = _holidays_for(country, subdivision)
         self._off = frozenset(d.toordinal() for d in self.blackout)
+        self._on = frozenset(d.toordinal() for d in self.workdays)
         self._years: dict[int, _Year] = {}
 
+    def _closed(self, year: int) -> dict[int, str]:
+        return _closure_days(self.country, self.subdivision, year) if self.closures else {}
+
     def _year(self, year: int) -> _Year:
-        """The year's working days for this calendar: the employer's, minus blackouts."""
+        """The year's working days for this calendar: the employer's, with the user's changes.
+
+        Customary closures are taken out, the user's own working days put back, and
+        the user's blackout dates taken out last.
+        """
         found = self._years.get(year)
         if found is None:
             found = _employer_year(self.country, self.subdivision, year)
             end = found.first + len(found.flags)
+            closed = [o for o in self._closed(year) if o not in self._on]
+            on = [o for o in self._on if found.first <= o < end]
             off = [o for o in self._off if found.first <= o < end]
-            if off:
+            if closed or on or off:
                 flags = bytearray(found.flags)
+                for o in closed:
+                    flags[o - found.first] = 0
+                for o in on:
+                    flags[o - found.first] = 1
                 for o in off:
                     flags[o - found.first] = 0
-                working = tuple(o for o in found.working if flags[o - found.first])
-                found = _Year(found.first, bytes(flags), working)
+                working = tuple(found.first + k for k in range(len(flags)) if flags[k])
+                found = _Year(found.first, bytes(flags), working, found.gap)
             self._years[year] = found
         return found
+
+    def data_gaps(self, first: dt.date, last: dt.date) -> list[int]:
+        """The years from ``first`` to ``last`` the holidays library has no full data for."""
+        return [y for y in range(first.year, last.year + 1) if self._year(y).gap]
+
+    def closure_name(self, day: dt.date) -> str | None:
+        """The customary closure on ``day`` (when closures count), if any."""
+        if day in self.workdays:
+            return None
+        return self._closed(day.year).get(day.toordinal())
 
     def _next_working(self, day: dt.date) -> tuple[int, _Year, int]:
         """The first business day on or after ``day``: (ordinal, its year, index in it).
@@ -185,12 +269,72 @@ class BusinessCalendar:
         """The same calendar without the user's blackout dates."""
         if not self.blackout:
             return self
-        return BusinessCalendar(self.country, self.subdivision)
+        return BusinessCalendar(self.country, self.subdivision, (), self.workdays, self.closures)
 
     def holiday_name(self, day: dt.date) -> str | None:
         """The public holiday on ``day``, if any."""
         name = self._entity.get(day)
         return str(name) if name else None
+
+    def country_name(self) -> str:
+        """The country's English name ("United Kingdom")."""
+        return _countries().get(self.country, self.country)
+
+    def place_name(self) -> str:
+        """The region's name when there is one ("Scotland"), else the country's."""
+        if self.subdivision:
+            aliases: dict[str, list[str]] = getattr(self._entity, "get_subdivision_aliases", dict)()
+            names = aliases.get(self.subdivision) or []
+            if names:
+                return str(names[0])
+            return f"{_countries().get(self.country, self.country)} ({self.subdivision})"
+        return _countries().get(self.country, self.country)
+
+    def day_off(self, day: dt.date) -> str:
+        """Why ``day`` is not a business day, in a clause for a sentence, or "".
+
+        "Saint Andrew's Day, a public holiday in Scotland", "a weekend day in
+        Brunei", "one of your days off".
+        """
+        why = self.why_not(day)
+        if why is None:
+            return ""
+        if why == "your day off":
+            return "one of your days off"
+        if why == "weekend":
+            return f"a weekend day in {self.place_name()}"
+        if why == self.closure_name(day):
+            return why
+        return f"{why}, a public holiday in {self.place_name()}"
+
+    def find_holiday(self, wanted: str, start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
+        """Public holidays from ``start`` to ``end`` whose name is ``wanted`` (or it + " Day").
+
+        The first of each matching name, in date order.
+        """
+        wanted = wanted.lower().strip()
+        found: dict[str, dt.date] = {}
+        for year in range(start.year, end.year + 1):
+            _ = dt.date(year, 1, 1) in self._entity  # fills in the year
+        for when, names in sorted(self._entity.items()):
+            if not start <= when <= end:
+                continue
+            for name in str(names).split("; "):
+                simple = name.lower().replace("saint ", "st ").replace("'s", "s")
+                key = wanted.replace("saint ", "st ").replace("'s", "s")
+                if simple in (key, f"{key} day") and name not in found:
+                    found[name] = when
+        return sorted(((d, n) for n, d in found.items()), key=lambda pair: pair[0])
+
+    def make_up_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """Weekend days from ``start`` to ``end`` that the country works (make-up days)."""
+        found = []
+        day = start
+        while day <= end:
+            if self.is_business_day(day) and day in self._entity.weekend_workdays:
+                found.append(day)
+            day += ONE_DAY
+        return found
 
     def is_weekend(self, day: dt.date) -> bool:
         """Whether ``day`` is a weekend day of the country (make-up working days are not)."""
@@ -210,6 +354,9 @@ class BusinessCalendar:
         name = self.holiday_name(day)
         if name and day not in self._entity.weekend_workdays:
             return name
+        closed = self.closure_name(day)
+        if closed:
+            return closed
         return "weekend"
 
     def roll(self, day: dt.date) -> dt.date:
@@ -266,8 +413,13 @@ class BusinessCalendar:
 
 
 def open_calendar(
-    country: str, subdivision: str | None = None, blackout: Iterable[dt.date] = ()
+    country: str,
+    subdivision: str | None = None,
+    blackout: Iterable[dt.date] = (),
+    workdays: Iterable[dt.date] = (),
+    closures: bool = True,
 ) -> BusinessCalendar:
     """A business-day calendar, after checking the country and subdivision exist."""
     code = check_country(country)
-    return BusinessCalendar(code, check_subdivision(code, subdivision), blackout)
+    sub = check_subdivision(code, subdivision)
+    return BusinessCalendar(code, sub, blackout, workdays, closures)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from afterview.core.addresses import domain_of, is_free_mail
@@ -35,6 +35,8 @@ class _Context(NamedTuple):
     news: dt.date | None
     outcome: str | None
     anchors: dict[str, dt.date]
+    contacts: list[dt.date]
+    pins: Mapping[tuple[str, str | None], dt.date]
 
 
 def plan(
@@ -46,13 +48,17 @@ def plan(
     *,
     outcome: str | None = None,
     news: dt.date | None = None,
+    pins: Mapping[tuple[str, str | None], dt.date] | None = None,
 ) -> Plan:
     """The dated follow-ups ``policy`` gives ``interview``, in date order.
 
     ``outcome`` and ``news`` (the date it came) add the steps a policy keeps for an
-    outcome, such as the keep-my-CV-on-file reply to a rejection.
+    outcome, such as the keep-my-CV-on-file reply to a rejection. ``pins`` are dates
+    the user chose, by (label, person): later steps count from them.
     """
-    context = _Context(interview, policy, cal, decision, me or Me(), news, outcome, {})
+    context = _Context(
+        interview, policy, cal, decision, me or Me(), news, outcome, {}, [], pins or {}
+    )
     context.anchors["interview"] = interview.day
     if decision.date is not None:
         context.anchors["decision"] = decision.date
@@ -62,7 +68,8 @@ def plan(
     for step in policy.steps:
         followups.extend(_run_step(step, context))
     followups.sort(key=_order)
-    check_spacing([f for f in followups if _in_cadence(f, policy)], policy.name)
+    if not pins:  # dates the user chose are checked against the stored plan by the tracker
+        check_spacing([f for f in followups if _in_cadence(f, policy)], policy.name)
     return Plan(
         interview=interview,
         policy=policy.name,
@@ -96,10 +103,23 @@ def _run_step(step: PolicyStep, context: _Context) -> list[FollowUp]:
         day, reason = _date_from_rules(step, context)
         if step.step == "check-in":
             day, reason = _after_thank_you(day, reason, context)
+        if step.in_cadence:
+            day, reason = _widen_for_make_up_days(day, reason, context)
+    label = f"{step.step}-{step.number}" if step.step == "check-in" else step.step
+    people = _people(step, interview)
+    chosen = {
+        _name(person): context.pins[(label, _name(person))]
+        for person in people
+        if (label, _name(person)) in context.pins
+    }
+    planned_day = day
+    if chosen and step.same_day is None:
+        # Later steps count from where the user put this one (the latest, if per person).
+        day = max(chosen.values()) if len(chosen) == len(people) else max(day, *chosen.values())
     context.anchors[step.id] = day
     if step.in_cadence:
         context.anchors["last-check-in"] = day
-    label = f"{step.step}-{step.number}" if step.step == "check-in" else step.step
+        context.contacts.append(day)
     if label in interview.skip or step.id in interview.skip:
         return []
     if step.step == "check-in" and interview.no_follow_ups:
@@ -110,7 +130,12 @@ def _run_step(step: PolicyStep, context: _Context) -> list[FollowUp]:
     number = step.number if step.step == "check-in" else 0
     channel = interview.channel if step.step == "check-in" else _fixed_channel(step)
     followups = []
-    for person in _people(step, interview):
+    for person in people:
+        when, why = planned_day, reason
+        pin = context.pins.get((label, _name(person)))
+        if pin is not None and pin != when and step.same_day is None:
+            why = f"you moved it here from {short_date(when)}, where the plan had it: {why}"
+            when = pin
         draft = draft_for(
             step.step,
             interview=interview,
@@ -125,8 +150,8 @@ def _run_step(step: PolicyStep, context: _Context) -> list[FollowUp]:
         followups.append(
             FollowUp(
                 step=step.step,
-                date=day,
-                reason=reason,
+                date=when,
+                reason=why,
                 title=title(step, interview, person, context.policy.cadence_total, channel),
                 number=number,
                 person=person,
@@ -143,6 +168,10 @@ def _run_step(step: PolicyStep, context: _Context) -> list[FollowUp]:
     return followups
 
 
+def _name(person: Interviewer | None) -> str | None:
+    return person.name if person else None
+
+
 def _after_thank_you(day: dt.date, reason: str, context: _Context) -> tuple[dt.date, str]:
     """Keep a check-in after the thank-you.
 
@@ -156,6 +185,29 @@ def _after_thank_you(day: dt.date, reason: str, context: _Context) -> tuple[dt.d
     return later, (
         f"{reason}; moved to {short_date(later)}, the business day after the thank-you "
         f"({short_date(thanked)}), so the two do not arrive together"
+    )
+
+
+def _widen_for_make_up_days(day: dt.date, reason: str, context: _Context) -> tuple[dt.date, str]:
+    """Keep rule 4's "at most two in a week" where make-up working days fill a week.
+
+    Counting business days keeps contacts apart only while every week has a weekend;
+    a weekend day the country works (China, Russia, Azerbaijan) can give seven
+    working days in a row, so the contact moves to a week after the one two back.
+    """
+    earlier = context.contacts
+    if len(earlier) < MAX_IN_WINDOW or (day - earlier[-MAX_IN_WINDOW]).days >= WINDOW_DAYS:
+        return day, reason
+    start = earlier[-MAX_IN_WINDOW]
+    worked = context.cal.make_up_days(start, day)
+    if not worked:
+        return day, reason
+    later = context.cal.roll(start + dt.timedelta(days=WINDOW_DAYS))
+    shown = ", ".join(short_date(d) for d in worked)
+    return later, (
+        f"{reason}; moved to {short_date(later)} so that no more than two contacts fall in "
+        f"one week, since {shown} {'is a weekend day' if len(worked) == 1 else 'are weekend days'}"
+        f" worked in {context.cal.place_name()}"
     )
 
 
@@ -192,15 +244,24 @@ def _people(step: PolicyStep, interview: Interview) -> list[Interviewer | None]:
 def _same_day_time(same_day: tuple[int, int], interview: Interview) -> tuple[dt.datetime, str]:
     after, _minutes = same_day
     start = interview.end + dt.timedelta(minutes=after)
+    # The evening limit belongs to the interview's local day: an interview ending after
+    # midnight must not put a message in someone's inbox at 01:30.
+    latest = dt.datetime.combine(interview.day, LATEST_SAME_DAY)
+    morning = max(
+        dt.datetime.combine(interview.day + dt.timedelta(days=1), NEXT_MORNING), interview.end
+    )
     if after == 0:
+        if start.date() > interview.day:
+            return morning, (
+                f"the interview ended after midnight ({interview.end:%H:%M}), "
+                f"so first thing the next morning ({morning:%H:%M})"
+            )
         return start, f"right after the interview ends ({interview.end:%H:%M})"
     delay = f"{after} minutes" if after % 60 else f"{after // 60} hour" + ("s" * (after > 60))
-    latest = dt.datetime.combine(interview.end.date(), LATEST_SAME_DAY)
     if start > latest:
-        morning = dt.datetime.combine(interview.end.date() + dt.timedelta(days=1), NEXT_MORNING)
         return morning, (
-            f"{delay} after the interview would be after {LATEST_SAME_DAY:%H:%M}, "
-            f"so first thing the next morning ({NEXT_MORNING:%H:%M})"
+            f"{delay} after the interview would be after {LATEST_SAME_DAY:%H:%M} on the "
+            f"interview day, so first thing the next morning ({morning:%H:%M})"
         )
     return start, f"{delay} after the interview ends ({interview.end:%H:%M}), while it is fresh"
 
@@ -217,7 +278,39 @@ def _date_from_rules(step: PolicyStep, context: _Context) -> tuple[dt.date, str]
         if floor > day:
             day = floor
             reason += f"; moved to {short_date(floor)}, as it comes no sooner than {floor_reason}"
+    for ceiling_rule in step.not_after:
+        if not _holds(ceiling_rule, context):
+            continue
+        ceiling = _ceiling(ceiling_rule, context)
+        if day > ceiling:
+            day = ceiling
+            reason += (
+                f"; moved to {short_date(ceiling)}, as it comes no later than "
+                f"{_ceiling_words(ceiling_rule, context)}"
+            )
     return day, reason
+
+
+def _ceiling(rule: DateRule, context: _Context) -> dt.date:
+    """The last business day on or before the rule's date, but after the interview day."""
+    base = context.anchors[rule.anchor]
+    if rule.unit == "business_days" and rule.amount:
+        limit = context.cal.bd(base, rule.amount)
+    else:
+        limit = _shift(base, rule.unit, rule.amount)
+    # Never on the interview day itself (all-day steps come after it); when no business
+    # day comes between the interview and that date, the first one after the interview.
+    after = context.interview.day + dt.timedelta(days=1)
+    found = context.cal.last_business_day(max(limit, after), floor=after)
+    return found if context.cal.is_business_day(found) else context.cal.roll(found)
+
+
+def _ceiling_words(rule: DateRule, context: _Context) -> str:
+    base = context.anchors[rule.anchor]
+    if rule.anchor == "decision" and rule.amount == 0:
+        return f"the date they gave; {context.decision.describe()}"
+    what = rule.describe().replace("the first business day from ", "")
+    return f"{what} ({short_date(base)})"
 
 
 def _holds(rule: DateRule, context: _Context) -> bool:
@@ -239,7 +332,7 @@ def _apply(rule: DateRule, context: _Context) -> tuple[dt.date, str]:
         day = cal.bd(base, rule.amount)
         notable = [(d, why) for d, why in cal.skipped(base, day) if why != "weekend"]
         if notable:
-            reason += ", skipping " + ", ".join(f"{why} ({short_date(d)})" for d, why in notable)
+            reason += ", skipping " + ", ".join(_runs(notable))
     else:
         target = _shift(base, rule.unit, rule.amount)
         day = cal.roll(target)
@@ -250,6 +343,22 @@ def _apply(rule: DateRule, context: _Context) -> tuple[dt.date, str]:
     if rule.anchor == "decision" or rule.condition in ("decision", "few-days"):
         reason += f"; {context.decision.describe()}"
     return day, reason
+
+
+def _runs(days: list[tuple[dt.date, str]]) -> list[str]:
+    """``Christmas Day (Fri 25 Dec)``, or one entry for days in a row with the same reason."""
+    runs: list[tuple[dt.date, dt.date, str]] = []
+    for day, why in days:
+        if runs and runs[-1][2] == why and (day - runs[-1][1]).days == 1:
+            runs[-1] = (runs[-1][0], day, why)
+        else:
+            runs.append((day, day, why))
+    return [
+        f"{why} ({short_date(first)})"
+        if first == last
+        else f"{why} ({short_date(first)} to {short_date(last)})"
+        for first, last, why in runs
+    ]
 
 
 def _not_working(cal: BusinessCalendar, day: dt.date) -> str:

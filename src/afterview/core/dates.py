@@ -16,6 +16,14 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return later
 
 
+def easter_sunday(year: int) -> dt.date:
+    """Western Easter Sunday of ``year``."""
+    from dateutil.easter import easter
+
+    day: dt.date = easter(year)
+    return day
+
+
 def expand_series(
     rules: list[str],
     start: dt.datetime,

@@ -176,6 +176,8 @@ def _decision_note(ask: _Ask) -> str | None:
     if ask.decision.few_days:
         # They gave no date, only "a few days"; say so instead of inventing a deadline.
         return f"you expected a decision within a few days, around {when}"
+    if ask.decision.off:
+        return f"you expected to reach a decision by {when} ({ask.decision.off})"
     return f"you expected to reach a decision by {when}"
 
 
@@ -262,14 +264,11 @@ def _thank_you_later(ask: _Ask) -> Draft:
     if topics:
         opening += f" Our conversation about {topics} has stayed with me."
     interest = f"I remain very keen to join {ask.company} and would welcome the chance to help."
-    note = _decision_note(ask)
-    if note:
-        question = f"When we spoke, {note}. Is there any news on the decision you could share?"
-    else:
-        question = "Is there any news on the decision you could share?"
+    # A thank-you only: the decision is asked about by the check-ins that follow it.
+    closing = "If anything further from me would be useful, I would be glad to send it."
     return Draft(
         subject=f"Thank you – {ask.role} interview",
-        body=_letter(ask, opening, interest, question),
+        body=_letter(ask, opening, interest, closing),
         to=_email_to(ask.person),
     )
 

@@ -43,6 +43,7 @@ _STEP_KEYS = (
     "same_day",
     "when",
     "not_before",
+    "not_after",
     "counts",
     "optional",
     "on",
@@ -106,6 +107,8 @@ class PolicyStep(NamedTuple):
     optional: bool
     on: str | None
     line: int
+    # Ceilings: the step comes no later than the last business day on or before each.
+    not_after: tuple[DateRule, ...] = ()
 
     @property
     def in_cadence(self) -> bool:
@@ -242,6 +245,7 @@ def _parse_step(raw: Any, index: int, earlier: list[PolicyStep], lines: _StepLin
     same_day = _same_day(raw.get("same_day"), index, lines)
     when = _rules(raw.get("when"), "when", index, lines, known_anchors, on)
     not_before = _rules(raw.get("not_before"), "not_before", index, lines, known_anchors, on)
+    not_after = _rules(raw.get("not_after"), "not_after", index, lines, known_anchors, on)
     if (same_day is None) == (not when):
         raise PolicyError(f"{here}: give a step either 'same_day' or 'when', not both or neither")
     if when and when[-1].condition is not None:
@@ -266,6 +270,7 @@ def _parse_step(raw: Any, index: int, earlier: list[PolicyStep], lines: _StepLin
         optional=_flag(raw, "optional", index, lines),
         on=on,
         line=lines.starts[index] if index < len(lines.starts) else 0,
+        not_after=not_after,
     )
 
 

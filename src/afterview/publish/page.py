@@ -5,6 +5,7 @@ Plain HTML with its own small style sheet and no script; every value is escaped.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 from afterview.publish import feed
@@ -18,6 +19,7 @@ _STYLE = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0;
   color: #1d2430; background: #f6f7f9; }
 main { max-width: 58rem; margin: 0 auto; padding: 1.25rem 1.5rem; }
+.overdue { color: #a4262c; }
 h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.1rem; margin: 0 0 .5rem; }
 p { margin: .5rem 0; }
@@ -71,8 +73,12 @@ def render_page(
     actions: tuple[Action, ...],
     links: FeedLinks,
     hostname: str,
+    today: dt.date | None = None,
 ) -> str:
-    """The page of one token: subscribe buttons, open interviews, the coming actions."""
+    """The page of one token: subscribe buttons, open interviews, the coming actions.
+
+    With ``today``, actions dated before it (still open) are marked overdue.
+    """
     title = feed.feed_name(scope.candidate)
     zones = {t.id: t.timezone for t in tracked}
     open_ones = [t for t in tracked if t.is_open]
@@ -89,7 +95,7 @@ def render_page(
         " Keep this page's address private: it opens your interviews to anyone who has it.</p>",
         _subscribe_section(links, hostname),
         _interviews_section(open_ones),
-        _actions_section(actions, zones),
+        _actions_section(actions, zones, today),
         "</main></body></html>",
     ]
     return "\n".join(parts) + "\n"
@@ -137,6 +143,8 @@ def _interviews_section(open_ones: list[Tracked]) -> str:
         action = item.next_action
         next_text = _e(action.title) if action else "nothing planned"
         when = _e(_when(action)) if action else ""
+        if item.next_overdue:
+            when += _OVERDUE
         rows.append(
             f"<tr><td>{_e(item.company)}</td><td>{_e(item.role)}</td>"
             f"<td>{_e(item.candidate or '')}</td><td>{next_text}</td>"
@@ -150,7 +158,12 @@ def _interviews_section(open_ones: list[Tracked]) -> str:
     )
 
 
-def _actions_section(actions: tuple[Action, ...], zones: dict[str, str]) -> str:
+_OVERDUE = ' <strong class="overdue">overdue</strong>'
+
+
+def _actions_section(
+    actions: tuple[Action, ...], zones: dict[str, str], today: dt.date | None = None
+) -> str:
     head = (
         '<section aria-labelledby="next-heading">'
         f'<h2 id="next-heading">Next {AGENDA_DAYS} days</h2>'
@@ -166,8 +179,9 @@ def _actions_section(actions: tuple[Action, ...], zones: dict[str, str]) -> str:
             + " "
             + _button(outlook_link(action, zone, details), "Outlook", "button small")
         )
+        late = _OVERDUE if today is not None and action.date < today else ""
         rows.append(
-            f'<tr><td class="when">{_e(_when(action))}</td><td>{_e(action.title)}<br>'
+            f'<tr><td class="when">{_e(_when(action))}{late}</td><td>{_e(action.title)}<br>'
             f'<span class="note">{_e(action.company)}, {_e(action.role)}</span></td>'
             f'<td class="add">{add}</td></tr>'
         )

@@ -215,7 +215,7 @@ def make_app(
         except AfterviewError as error:
             return problem(error)
         links = feed_links(_base(request), token)
-        text = render_page(scope, tracked, agenda.actions, links, request.url.hostname or "")
+        text = render_page(scope, tracked, agenda.actions, links, request.url.hostname or "", today)
         return HTMLResponse(text, headers=_PAGE_HEADERS)
 
     async def missing(request: Request, exc: Exception) -> Response:

@@ -22,8 +22,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from afterview.core import cadence
-from afterview.core.businessdays import open_calendar
 from afterview.core.cadence import spacing_problem
+from afterview.core.planner import calendar_for
 from afterview.core.timeline import resolve
 from afterview.errors import PolicyError, TrackerError
 from afterview.formats.eventcodec import stamp_of
@@ -283,7 +283,7 @@ def set_status(
 
 def _new_timeline(row: InterviewRow, phrase: str, on: dt.date) -> str:
     interview = interview_of(row)
-    cal = open_calendar(interview.country, interview.subdivision, interview.blackout)
+    cal = calendar_for(interview)
     said = resolve(phrase, on, cal)
     if said.date is None or said.phrase is None:
         raise TrackerError(
@@ -385,7 +385,7 @@ def move(
             )
         if today is not None and day < today:
             raise TrackerError(f"{where}: that is in the past")
-        cal = open_calendar(interview.country, interview.subdivision, interview.blackout)
+        cal = calendar_for(interview)
         if not cal.is_business_day(day):
             why = cal.why_not(day) or "not a business day"
             why = "a weekend day" if why == "weekend" else why
@@ -403,8 +403,25 @@ def move(
         doing = f"moving {event.label} to {short_date(day)}"
         reconcile(store, row, now, me, doing, "choose another date")
         moved = next(e for e in store.events_of(row.id) if e.uid == event.uid)
+        _refuse_out_of_order(store, row, where)
         _refuse_company_clash(store, row, moved, where)
         return action_of(moved, row)
+
+
+def _refuse_out_of_order(store: Store, row: InterviewRow, where: str) -> None:
+    """Refuse a plan where an open check-in falls on or after the move-on date."""
+    open_events = [e for e in store.events_of(row.id) if e.status == "planned"]
+    endings = [e for e in open_events if e.step == "move-on"]
+    if not endings:
+        return
+    ending = min(endings, key=lambda e: e.date)
+    for event in sorted(open_events, key=lambda e: e.date):
+        if event.step == "check-in" and event.date >= ending.date:
+            raise TrackerError(
+                f"{where}: {event.label} ({short_date(event.date)}) would not come before "
+                f"the move-on date ({short_date(ending.date)}); move the move-on date later "
+                "first, or skip the check-in"
+            )
 
 
 def _refuse_company_clash(store: Store, row: InterviewRow, moved: EventRow, where: str) -> None:

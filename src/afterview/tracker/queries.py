@@ -27,7 +27,8 @@ def list_interviews(
     """Open interviews (or all) with their next action; rounds of one application together."""
     with store.read():
         rows = store.interviews(candidate)
-        upcoming = store.next_planned(today)
+        # The earliest open action, even a missed one: it is still the next thing to do.
+        upcoming = store.next_planned(dt.date.min)
     chains = _chains(rows)
     by_id = {r.id: r for r in rows}
     found: list[tuple[tuple[dt.date, str, int], Tracked]] = []
@@ -52,6 +53,7 @@ def list_interviews(
             application=chain[0],
             rounds=chain,
             next_action=action_of(event, row) if event else None,
+            next_overdue=event is not None and event.date < today,
         )
         found.append(((by_id[chain[0]].day, chain[0], tracked.round), tracked))
     found.sort(key=lambda pair: pair[0])

@@ -43,13 +43,26 @@ def utc_day(now: dt.datetime) -> dt.date:
     return now.astimezone(dt.UTC).date()
 
 
-def plan_for(row: InterviewRow, me: Me | None) -> tuple[Plan, Policy]:
-    """The plan the tracker wants for a row: the file's, or one from the latest timeline."""
+def plan_for(
+    row: InterviewRow, me: Me | None, events: list[EventRow] | None = None
+) -> tuple[Plan, Policy]:
+    """The plan the tracker wants for a row: the file's, or one from the latest timeline.
+
+    The dates the user moved ``events`` to are kept, and later steps count from them.
+    """
     interview = interview_of(row)
     outcome, news = row.outcome, row.outcome_on
     policy = get_policy(interview.policy)
+    pins = {
+        (e.label, e.person): e.pinned
+        for e in events or ()
+        if e.pinned is not None
+        and e.status == "planned"
+        and (e.step not in TIMELINE_STEPS or e.timeline == row.timeline)
+    }
     if row.timeline == 0 or row.decision is None or row.decision_on is None:
-        return make_plan(interview, policy, me, outcome=outcome, news=news), policy
+        made = make_plan(interview, policy, me, outcome=outcome, news=news, pins=pins)
+        return made, policy
     # A new timeline is read from the day they said it (the news), not the interview day.
     plan = make_plan(
         interview,
@@ -59,6 +72,7 @@ def plan_for(row: InterviewRow, me: Me | None) -> tuple[Plan, Policy]:
         decision_on=row.decision_on,
         outcome=outcome,
         news=news,
+        pins=pins,
     )
     return plan, policy
 
@@ -137,8 +151,9 @@ def reconcile(
     ``rezoned`` says the interview's time zone changed, which moves every timed event.
     """
     stamp = stamp_of(now)
-    plan, policy = plan_for(row, me)
-    existing = {e.uid: e for e in store.events_of(row.id)}
+    stored = store.events_of(row.id)
+    plan, policy = plan_for(row, me, stored)
+    existing = {e.uid: e for e in stored}
     wants = _wants(row, plan, policy, existing)
     added: list[EventRow] = []
     changed: list[EventRow] = []

@@ -72,6 +72,8 @@ class Tracked:
     application: str
     rounds: tuple[str, ...]
     next_action: Action | None
+    # Whether the next action's date has passed without it being done or skipped.
+    next_overdue: bool = False
 
     @property
     def is_open(self) -> bool:

@@ -1,0 +1,106 @@
+"""Customary closures, the user's own working days, and years the holiday data lacks.
+
+Dates worked out by hand (weekdays with Python's datetime, public holidays from the
+holidays library 0.109): Japan's New Year's Day is Fri 1 Jan 2027 and Coming of Age Day
+Mon 11 Jan 2027; Easter 2027 is Sun 28 Mar, so Carnival Monday and Tuesday are 8 and
+9 Feb 2027; England observes Boxing Day 2026 on Mon 28 Dec; Sri Lanka's data ends in 2026.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+
+from afterview.formats.interviewfile import parse_interview
+from afterview.policies import plan_interview
+from realcalendar import day
+
+RunCli = Callable[..., Result]
+
+
+def file_text(start: str, zone: str, country: str, extra: str = "") -> str:
+    """An interview file with one interviewer."""
+    return (
+        f'company = "Kiso Rail"\nrole = "Planner"\nstart = {start}\ntimezone = "{zone}"\n'
+        f'country = "{country}"\n{extra}\n[[interviewers]]\nname = "Aoi Sato"\n'
+        'email = "aoi.sato@kiso-rail.example"\n'
+    )
+
+
+def dates_of(text: str) -> dict[str, dt.date]:
+    """The date of each step of the plan of an interview file's text."""
+    made = plan_interview(parse_interview(text, "test"))
+    return {f.label: f.date for f in made.followups}
+
+
+def test_japan_year_end_closure_is_skipped_and_named() -> None:
+    """From Fri 25 Dec 2026 in Japan, check-in 1 skips the 29 Dec-3 Jan closure."""
+    # bd(Fri 25 Dec, 5): Mon 28, (29-31 closure, 1 Jan holiday, 2-3 closure), Mon 4, Tue 5,
+    # Wed 6, Thu 7 Jan.
+    made = plan_interview(
+        parse_interview(file_text("2026-12-25T10:00:00", "Asia/Tokyo", "JP"), "test")
+    )
+    first = next(f for f in made.followups if f.label == "check-in-1")
+    assert first.date == day("Thu 2027-01-07")
+    assert (
+        "skipping the year-end closure customary in Japan (Tue 29 Dec to Thu 31 Dec), "
+        "New Year's Day (Fri 1 Jan)" in first.reason
+    )
+
+
+def test_closures_false_plans_through_the_closure() -> None:
+    """With closures = false, only public holidays count: check-in 1 is Mon 4 Jan 2027."""
+    # bd(Fri 25 Dec, 5): Mon 28, Tue 29, Wed 30, Thu 31, (Fri 1 Jan), Mon 4 Jan.
+    text = file_text("2026-12-25T10:00:00", "Asia/Tokyo", "JP", "closures = false")
+    assert dates_of(text)["check-in-1"] == day("Mon 2027-01-04")
+
+
+def test_brazil_carnival_is_skipped() -> None:
+    """From Mon 1 Feb 2027 in Brazil, check-in 1 skips Carnival Monday and Tuesday."""
+    # bd(Mon 1 Feb, 5): Tue 2, Wed 3, Thu 4, Fri 5, (Mon 8, Tue 9 Carnival), Wed 10 Feb.
+    text = file_text("2027-02-01T10:00:00", "America/Sao_Paulo", "BR")
+    assert dates_of(text)["check-in-1"] == day("Wed 2027-02-10")
+
+
+def test_workdays_make_a_holiday_a_business_day() -> None:
+    """workdays = [2026-12-28] makes England's observed Boxing Day count as a working day."""
+    # Wed 23 Dec 2026, "by Friday" = Christmas Day; bd(Fri 25 Dec, 1) = Mon 28 Dec when
+    # the employer works that day (Tue 29 Dec otherwise).
+    base = file_text("2026-12-23T10:00:00", "Europe/London", "GB", 'subdivision = "ENG"')
+    base = base.replace('country = "GB"', 'country = "GB"\ndecision = "by Friday"')
+    assert dates_of(base)["check-in-1"] == day("Tue 2026-12-29")
+    worked = base.replace(
+        'decision = "by Friday"', 'decision = "by Friday"\nworkdays = [2026-12-28]'
+    )
+    assert dates_of(worked)["check-in-1"] == day("Mon 2026-12-28")
+
+
+def test_missing_holiday_data_is_one_warning_line(run_cli: RunCli, tmp_path: Path) -> None:
+    """Sri Lanka in 2027 plans with one warning line and no library warning or file path."""
+    source = tmp_path / "colombo.toml"
+    source.write_text(file_text("2027-02-01T10:00:00", "Asia/Colombo", "LK"), encoding="utf-8")
+    result = run_cli("show", source)
+    assert result.exit_code == 0, result.output
+    gap = [line for line in result.stderr.splitlines() if "holiday data" in line]
+    assert gap == [
+        "warning: the holiday data has no full list of Sri Lanka's public holidays for 2027: "
+        "dates then are planned around weekends alone; add the employer's days off as "
+        "'blackout' dates"
+    ]
+    assert "UserWarning" not in result.output
+    assert ".py" not in result.stderr
+
+
+def test_workdays_and_closures_survive_a_round_trip() -> None:
+    """An interview file written back keeps its workdays and closures = false."""
+    from afterview.formats.interviewfile import dumps_interview
+
+    text = file_text(
+        "2026-12-25T10:00:00", "Asia/Tokyo", "JP", "closures = false\nworkdays = [2026-12-29]"
+    )
+    first = parse_interview(text, "test")
+    again = parse_interview(dumps_interview(first), "again")
+    assert (again.workdays, again.closures) == ((day("Tue 2026-12-29"),), False)
