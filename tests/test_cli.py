@@ -306,7 +306,7 @@ def test_show_json_has_the_documented_stable_keys() -> None:
     assert data["warnings"] == []
     for event in data["events"]:
         assert set(event) == EVENT_KEYS
-        assert set(event["draft"]) == {"to", "subject", "body", "mailto"}
+        assert set(event["draft"]) == {"to", "subject", "body", "mailto", "tel"}
     first = data["events"][0]
     assert (first["date"], first["weekday"], first["time"], first["minutes"]) == (
         "2026-11-25",

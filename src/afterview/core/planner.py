@@ -41,7 +41,10 @@ def make_plan(
         said = resolve(interview.decision, interview.day, cal)
     else:
         said = resolve(interview.decision, decision_on, cal)._replace(few_days=False)
-    return cadence.plan(interview, policy, cal, said, me, outcome=outcome, news=news)
+    # A coach plans for someone else: the drafts go out in the candidate's name, never
+    # signed with the coach's own settings.
+    signer = interview.signer or me
+    return cadence.plan(interview, policy, cal, said, signer, outcome=outcome, news=news)
 
 
 def check_skips(interview: Interview, policy: Policy) -> None:
