@@ -163,6 +163,11 @@ def _bare(item: str) -> str:
     return word
 
 
+def split_topics(text: str) -> list[str]:
+    """Topics typed as one list (``SQL, Kafka, and Airflow``), without the joining "and"."""
+    return [word for word in (_bare(part) for part in text.split(",")) if word]
+
+
 def _natural_day(day: dt.date, reference: dt.date) -> str:
     """``Friday 27 November``, with the year only when it differs from the interview's."""
     if day.year == reference.year:
