@@ -180,12 +180,17 @@ def test_plan_refuses_to_write_over_its_input(isolated: Path) -> None:
     assert source.read_bytes() == before
 
 
+ME_MEET = "alex.morgan@example.com"  # the user in tests/invites/google-meet.ics
+
+
 def test_plan_default_output_never_is_an_ics_input(isolated: Path) -> None:
     """An invitation (*.ics) gets a *-follow-ups.ics calendar, never itself."""
     source = isolated / "northwind.ics"
     shutil.copyfile(Path(__file__).parent / "invites" / "google-meet.ics", source)
     before = source.read_bytes()
-    result = run("plan", "northwind.ics", "--country", "US", "--decision", "by Friday")
+    result = run(
+        "plan", "northwind.ics", "--country", "US", "--decision", "by Friday", "--me", ME_MEET
+    )
     assert result.exit_code == 0, result.output
     assert source.read_bytes() == before
     assert (isolated / "northwind-follow-ups.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")

@@ -476,10 +476,18 @@ def test_user_is_known_by_the_emails_addressee() -> None:
     assert ME not in [p.email for p in got.interviewers]
 
 
-def test_without_me_everyone_is_listed() -> None:
-    """Without any clue to who the user is, every attendee is listed."""
-    got = from_file("google-meet.ics", country="US")
-    assert "Alex Morgan" in [p.name for p in got.interviewers]
+def test_without_me_and_no_terminal_no_thank_you_to_the_user() -> None:
+    """With no clue to who the user is and nobody to ask, the invitation is refused."""
+    with pytest.raises(InviteError, match="cannot tell which attendee is you: pass --me"):
+        from_file("google-meet.ics", country="US")
+
+
+def test_without_me_the_terminal_is_asked_who_the_user_is() -> None:
+    """With a terminal, the user's address is asked for and that attendee is left out."""
+    answers = iter(["alex.morgan@example.com", ""])
+    got = from_file("google-meet.ics", country="US", ask=lambda _q, _d: next(answers))
+    assert "Alex Morgan" not in [p.name for p in got.interviewers]
+    assert got.interviewers
 
 
 def test_me_matches_whatever_the_case() -> None:

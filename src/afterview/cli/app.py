@@ -184,11 +184,12 @@ def from_invitation(path: Path, settings: Settings, invite: dict[str, Any]) -> I
     from afterview.invite.interview import interview_from_invitation
     from afterview.invite.mail import load_invitation
 
-    me = invite.get("me") or os.environ.get("AFTERVIEW_EMAIL") or settings.email
+    me = invite.get("me") or os.environ.get("AFTERVIEW_EMAIL")
     options = {k: invite.get(k) for k in ("country", "subdivision", "timezone", "company", "role")}
     return interview_from_invitation(
         load_invitation(path),
         me=me,
+        my_address=settings.email,
         decision=invite.get("decision"),
         policy=invite.get("policy"),
         defaults=settings.defaults(),

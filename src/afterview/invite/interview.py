@@ -75,6 +75,7 @@ from afterview.invite.guesses import (
     company_from_summary,
     employer_domain,
     interviewers_of,
+    is_person,
     known_names,
     notes_of,
     role_from_summary,
@@ -124,11 +125,14 @@ def interview_from_invitation(
     today: dt.date,
     company: str | None = None,
     role: str | None = None,
+    my_address: str | None = None,
 ) -> Interview:
     """The interview an invitation describes; ``ask`` (None without a terminal) fills gaps.
 
     ``defaults`` are the user's settings (country, subdivision, timezone); ``today``
-    dates the "more than a year ago" check. Raises InviteError or PlaceError.
+    dates the "more than a year ago" check. ``me`` is the address the user gave for
+    this run (--me); ``my_address`` the one in their settings, which a saved e-mail's
+    own addressee overrides. Raises InviteError or PlaceError.
     """
     source = inv.source
     if inv.method == "CANCEL":
@@ -151,7 +155,8 @@ def interview_from_invitation(
     start = loop[0].start.replace(second=0, microsecond=0)
     end = max(_end(e) for e in loop).replace(second=0, microsecond=0)
     _check_date(start, today, source)
-    me = clean_address(me) or clean_address(inv.recipient)
+    loop = [_without_lists(e, inv.lists) for e in loop]
+    me, me_note = _who_am_i(loop, inv, me, my_address, ask)
     domain = employer_domain(loop, me)
     found_company, found_role = _company_and_role(loop, domain, company, role, ask, source)
     people = interviewers_of(loop, me) or zoom_host(loop) or _ask_interviewer(ask, source)
@@ -174,8 +179,59 @@ def interview_from_invitation(
         subdivision=(subdivision or "").strip() or None,
         policy=(policy or "").strip() or "standard",
         decision=(decision or "").strip() or None,
-        notes=notes_of(loop, later, zone_note),
+        notes=notes_of(loop, later, "\n".join(n for n in (zone_note, me_note) if n) or None),
     )
+
+
+def _without_lists(event: InviteEvent, lists: tuple[str, ...]) -> InviteEvent:
+    """The event without the mailing list a saved e-mail came through (its List-Id)."""
+    if not lists:
+        return event
+
+    def listed(address: str | None) -> bool:
+        return bool(address) and str(address).casefold().replace("@", ".") in lists
+
+    organizer = event.organizer if event.organizer and not listed(event.organizer.email) else None
+    attendees = tuple(a for a in event.attendees if not listed(a.email))
+    return replace(event, organizer=organizer, attendees=attendees)
+
+
+def _who_am_i(
+    loop: list[InviteEvent],
+    inv: Invitation,
+    given: str | None,
+    settings: str | None,
+    ask: Ask | None,
+) -> tuple[str | None, str | None]:
+    """The user's own address among the attendees, and a note that says how it was chosen.
+
+    --me wins; then the address the saved e-mail was delivered to (the invitation was
+    sent there, whatever the settings say); then the settings. With none of them and
+    more than one person invited, afterview cannot tell who the user is: it asks, or
+    refuses rather than plan a thank-you to the user.
+    """
+    if clean_address(given):
+        return clean_address(given), None
+    if clean_address(inv.recipient):
+        note = f"You: {clean_address(inv.recipient)}, the address the e-mail was sent to."
+        return clean_address(inv.recipient), note
+    if clean_address(settings):
+        return clean_address(settings), None
+    invited = {
+        (p.email or p.name or "").casefold()
+        for e in loop
+        for p in ([e.organizer] if e.organizer else []) + list(e.attendees)
+        if is_person(p, None)
+    }
+    if len(invited) <= 1:
+        return None, None  # only the organizer: nobody to mistake for the user
+    answer = _required(
+        ask,
+        "Your own e-mail address in this invitation (so you are not thanked)",
+        f"{inv.source}: cannot tell which attendee is you: pass --me YOUR@ADDRESS, or set "
+        "it once: afterview config set email YOUR@ADDRESS",
+    )
+    return clean_address(answer), None
 
 
 def _company_and_role(
