@@ -62,6 +62,7 @@ class Invitation:
     source: str = "invitation"  # the file, for messages
     recipient: str | None = None  # who a saved e-mail was delivered to
     lists: tuple[str, ...] = ()  # a saved e-mail's List-Id: the list, never a person
+    sent_offset: dt.timedelta | None = None  # the UTC offset of a saved e-mail's Date
 
 
 def read_events(data: bytes) -> list[dict[str, Any]]:

@@ -150,19 +150,22 @@ def interview_from_invitation(
         )
     for event in timed:  # before moving zones, which overflows in the year 1 or 9999
         _check_date(event.start, today, source)
-    zone, zone_note = _choose_zone(timed, inv, timezone, defaults, ask)
+    timed = [_without_lists(e, inv.lists) for e in timed]
+    me, me_note = _who_am_i(timed, inv, me, my_address, ask)
+    # The country comes before the zone: a country (or region) with one zone settles
+    # the zone of an invitation written in UTC.
+    chosen_country = _choose_country(country, employer_domain(timed, me), defaults, ask, source)
+    if subdivision is None and chosen_country == defaults.get("country", "").upper():
+        subdivision = defaults.get("subdivision")  # a region belongs to its own country
+    place = (chosen_country, (subdivision or "").strip() or None)
+    zone, zone_note = _choose_zone(timed, inv, timezone, defaults, ask, place)
     loop, later = _loop([_in_zone(e, zone) for e in timed])
     start = loop[0].start.replace(second=0, microsecond=0)
     end = max(_end(e) for e in loop).replace(second=0, microsecond=0)
     _check_date(start, today, source)
-    loop = [_without_lists(e, inv.lists) for e in loop]
-    me, me_note = _who_am_i(loop, inv, me, my_address, ask)
     domain = employer_domain(loop, me)
     found_company, found_role = _company_and_role(loop, domain, company, role, ask, source)
     people = interviewers_of(loop, me) or zoom_host(loop) or _ask_interviewer(ask, source)
-    chosen_country = _choose_country(country, domain, defaults, ask, source)
-    if subdivision is None and chosen_country == defaults.get("country", "").upper():
-        subdivision = defaults.get("subdivision")  # a region belongs to its own country
     if decision is None and ask is not None:
         decision = ask(
             "What did they say about the decision timeline? (e.g. 'by Friday', blank if nothing)",
@@ -294,36 +297,65 @@ def _choose_zone(
     option: str | None,
     defaults: dict[str, str],
     ask: Ask | None,
+    place: tuple[str, str | None],
 ) -> tuple[str, str | None]:
-    """The interview's zone, and a note for the file when it had to stay UTC."""
+    """The interview's zone, and a note for the file that says how it was chosen.
+
+    A real TZID keeps its zone, and --timezone answers outright. Instants (UTC, or a
+    VTIMEZONE known only by its offsets) and floating times take the one zone of the
+    employer's country or region; else a hint of the invitation's own (X-WR-TIMEZONE,
+    Zoom's TZID line, Google's ctz= links, the e-mail's Date offset); else the
+    settings' zone when it is one of that country's; else a question; else a refusal.
+    A plan is never made in UTC without a word: its days would be shifted.
+    """
+    from afterview.invite.zones import ctz_zone, place_zone, zone_with_offset
+
     option = _check_zone(option) if option else None  # a typo is reported even if unused
     named = next((e.zone for e in events if e.zone not in (None, "UTC")), None)
     if named is not None:
         return named, None
-    hint = next((e.zone_hint for e in events if e.zone_hint), None) or inv.zone_hint
     if option:
         return option, None
+    country, subdivision = place
+    around = events[0].start
+    where = f"{country}-{subdivision}" if subdivision else country
     floating = all(e.zone is None for e in events)
-    settings = defaults.get("timezone")
     if floating and inv.zone_hint:
         return inv.zone_hint, None  # X-WR-TIMEZONE says how to read floating times
-    if settings:
-        return _check_zone(settings), None
+    only = place_zone(country, subdivision, around)
+    if only:
+        return only, f"Time zone: {only}, the only one of {where} (the invitation gave none)."
+    hints = [
+        (next((e.zone_hint for e in events if e.zone_hint), None), "the invitation's TZID line"),
+        (inv.zone_hint, "the invitation's X-WR-TIMEZONE"),
+        (ctz_zone([t for e in events for t in (e.description, *e.links)]), "its ctz= link"),
+    ]
+    if inv.sent_offset is not None and not floating:
+        hints.append((zone_with_offset(country, inv.sent_offset, around), "the e-mail's Date"))
+    for zone, how in hints:
+        if zone:
+            return zone, f"Time zone: {zone}, from {how} (change timezone if it is wrong)."
+    settings = defaults.get("timezone")
+    if settings and settings in _country_zones(country):
+        return _check_zone(settings), f"Time zone: {settings}, from your settings."
+    written = next((e.tzid for e in events if e.tzid), None)
+    kind = "no time zone" if floating else "times in UTC"
+    if floating and written:
+        kind = f"an unknown time zone '{written}'"
+    refusal = (
+        f"{inv.source}: the invitation gives {kind} and {where} has several zones: "
+        "pass --timezone (like America/New_York)"
+    )
     if ask is not None:
-        kind = "no time zone" if floating else "times in UTC"
         question = f"Time zone of the interview (the invitation gives {kind}; e.g. Europe/London)"
-        refusal = f"{inv.source}: no time zone given: pass --timezone (like America/New_York)"
-        return _ask_valid(ask, question, hint, _check_zone, refusal), None
-    if hint:
-        return hint, None
-    if floating:
-        written = next((e.tzid for e in events if e.tzid), None)
-        what = f"an unknown time zone '{written}'" if written else "no time zone"
-        raise InviteError(
-            f"{inv.source}: the invitation's times have {what}: "
-            "pass --timezone (like America/New_York)"
-        )
-    return "UTC", "Times are in UTC (the invitation named no zone): change timezone if needed."
+        return _ask_valid(ask, question, settings, _check_zone, refusal), None
+    raise InviteError(refusal)
+
+
+def _country_zones(country: str) -> list[str]:
+    from afterview.invite.zones import _zone_table
+
+    return _zone_table().get(country.upper(), [])
 
 
 def _check_zone(name: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,6 +94,7 @@ def _from_email(data: bytes, source: str) -> Invitation:
             source=source,
             recipient=_recipient(message),
             lists=_list_ids(message),
+            sent_offset=_sent_offset(message),
         )
     assert first_error is not None
     raise first_error
@@ -139,6 +141,20 @@ def _calendar_bytes(part: Message, source: str) -> bytes:
 def _method_param(part: Message) -> str | None:
     method = part.get_param("method")
     return str(method).upper() if isinstance(method, str) else None
+
+
+def _sent_offset(message: Message) -> dt.timedelta | None:
+    """The UTC offset the sender's clock wrote in the Date header, when it gives one."""
+    import email.utils
+
+    value = message.get("Date")
+    if not value:
+        return None
+    try:
+        sent = email.utils.parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return sent.utcoffset() if sent.tzinfo is not None else None
 
 
 def _list_ids(message: Message) -> tuple[str, ...]:
