@@ -180,12 +180,17 @@ def test_plan_refuses_to_write_over_its_input(isolated: Path) -> None:
     assert source.read_bytes() == before
 
 
+ME_MEET = "alex.morgan@example.com"  # the user in tests/invites/google-meet.ics
+
+
 def test_plan_default_output_never_is_an_ics_input(isolated: Path) -> None:
     """An invitation (*.ics) gets a *-follow-ups.ics calendar, never itself."""
     source = isolated / "northwind.ics"
     shutil.copyfile(Path(__file__).parent / "invites" / "google-meet.ics", source)
     before = source.read_bytes()
-    result = run("plan", "northwind.ics", "--country", "US", "--decision", "by Friday")
+    result = run(
+        "plan", "northwind.ics", "--country", "US", "--decision", "by Friday", "--me", ME_MEET
+    )
     assert result.exit_code == 0, result.output
     assert source.read_bytes() == before
     assert (isolated / "northwind-follow-ups.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
@@ -306,7 +311,7 @@ def test_show_json_has_the_documented_stable_keys() -> None:
     assert data["warnings"] == []
     for event in data["events"]:
         assert set(event) == EVENT_KEYS
-        assert set(event["draft"]) == {"to", "subject", "body", "mailto"}
+        assert set(event["draft"]) == {"to", "subject", "body", "mailto", "tel"}
     first = data["events"][0]
     assert (first["date"], first["weekday"], first["time"], first["minutes"]) == (
         "2026-11-25",
@@ -607,15 +612,58 @@ def test_new_asks_again_for_a_bad_date_or_time(isolated: Path) -> None:
     assert str(data["start"]) == "2026-12-01 09:30:00"
 
 
-def test_new_checks_the_answers_before_writing(isolated: Path) -> None:
-    """new refuses an unknown country with exit 5 and writes no file."""
+def test_new_checks_each_answer_as_it_is_typed(isolated: Path) -> None:
+    """new asks again for a wrong zone, country, region or phrase, offering the closest."""
     run("config", "set", "name", "Alex Kim")
-    bad = list(NEW_ANSWERS)
-    bad[6] = "EN"
-    result = run("new", "-o", "acme.toml", input=answers(*bad))
-    assert result.exit_code == 5, result.output
-    assert "did you mean 'GB'" in result.stderr
-    assert not (isolated / "acme.toml").exists()
+    retried = [
+        *NEW_ANSWERS[:5],
+        "Europe/Londn",
+        "Europe/London",
+        "EN",
+        "GB",
+        "ENGG",
+        "ENG",
+        *NEW_ANSWERS[8:-1],
+        "next Friday",
+        "within two weeks",
+    ]
+    result = run("new", "-o", "acme.toml", input=answers(*retried))
+    assert result.exit_code == 0, result.output
+    assert "did you mean 'Europe/London'" in result.output
+    assert "did you mean 'GB'" in result.output
+    assert "unknown subdivision 'ENGG'" in result.output
+    assert "next Friday" in result.output  # the refusal is shown, then the question again
+    data = tomllib.loads((isolated / "acme.toml").read_text())
+    assert (data["timezone"], data["country"], data["subdivision"]) == (
+        "Europe/London",
+        "GB",
+        "ENG",
+    )
+    assert data["decision"] == "within two weeks"
+
+
+def test_new_keeps_the_answers_in_a_draft_when_it_cannot_write(isolated: Path) -> None:
+    """When new cannot write the file, the answers go to a draft file it names."""
+    run("config", "set", "name", "Alex Kim")
+    (isolated / "acme.toml").write_text("keep me\n")
+    result = run("new", "-o", "acme.toml", input=answers(*NEW_ANSWERS, "n"))
+    assert result.exit_code == 8, result.output
+    assert "acme.draft.toml" in result.stderr
+    assert (isolated / "acme.toml").read_text() == "keep me\n"
+    kept = tomllib.loads((isolated / "acme.draft.toml").read_text())
+    assert kept["company"] == "Acme Corp"
+    assert [p["name"] for p in kept["interviewers"]] == ["Ana Ruiz", "Ben Ode"]
+
+
+def test_new_splits_topics_typed_with_an_oxford_comma(isolated: Path) -> None:
+    """Topics 'APIs, testing, and Kafka' become three topics, none starting with 'and'."""
+    run("config", "set", "name", "Alex Kim")
+    typed = list(NEW_ANSWERS)
+    typed[10] = "APIs, testing, and Kafka"
+    result = run("new", "-o", "acme.toml", input=answers(*typed))
+    assert result.exit_code == 0, result.output
+    data = tomllib.loads((isolated / "acme.toml").read_text())
+    assert data["interviewers"][0]["topics"] == ["APIs", "testing", "Kafka"]
 
 
 def test_new_keeps_an_existing_file_unless_told(isolated: Path) -> None:

@@ -103,7 +103,7 @@ def every_check_in() -> list[Draft]:
 def test_thank_you_names_person_role_company_and_topics(style: str) -> None:
     """Every thank-you style names the interviewer, the role, the company and their topics."""
     body = draft("thank-you", style=style).body
-    assert "Priya Sharma" in body
+    assert body.startswith("Dear Priya,\n")
     assert "Senior Data Engineer" in body
     assert "Acme Analytics" in body
     assert "streaming pipelines, on-call rotas and the move to dbt" in body
@@ -114,7 +114,7 @@ def test_thank_you_topics_are_the_persons_own() -> None:
     body = draft("thank-you", person=TOM).body
     assert "code review" in body
     assert "streaming pipelines" not in body
-    assert "Tom Okafor" in body
+    assert body.startswith("Dear Tom,\n")
 
 
 @pytest.mark.parametrize(
@@ -223,7 +223,7 @@ def test_check_in_without_person_goes_to_the_contact() -> None:
     """A check-in with no person is addressed to the interview's contact person."""
     item = draft("check-in", person=None, number=1, of=2)
     assert item.to == PRIYA.email
-    assert "Priya Sharma" in item.body
+    assert item.body.startswith("Dear Priya,")
 
 
 def test_phone_check_in_is_addressed_to_the_phone() -> None:
@@ -258,12 +258,12 @@ def test_linkedin_note_fits_the_limit(style: str, person: Interviewer, company: 
 
 
 def test_linkedin_note_is_personal_when_it_fits() -> None:
-    """A LinkedIn note of ordinary length names the person, role, company and topics."""
+    """A LinkedIn note of ordinary length names the person, role, company and a topic."""
     item = draft("linkedin")
-    assert "Priya Sharma" in item.body
+    assert item.body.startswith("Hi Priya,")
     assert "Senior Data Engineer" in item.body
     assert "Acme Analytics" in item.body
-    assert "on-call rotas" in item.body
+    assert "streaming pipelines" in item.body
     assert "Ada Lovelace" in item.body
     assert item.to is None
 
@@ -278,7 +278,7 @@ def test_linkedin_agreed_mentions_the_agreement() -> None:
 def test_handwritten_note_is_a_short_personal_card(style: str) -> None:
     """The card text names the person and topics, stays short and is not emailed."""
     item = draft("handwritten-note", style=style)
-    assert "Priya Sharma" in item.body
+    assert item.body.startswith("Dear Priya,")
     assert "on-call rotas" in item.body
     assert len(item.body) < 400
     assert item.to is None

@@ -43,7 +43,9 @@ def test_new_from_invite_without_country_and_terminal_stops(
 ) -> None:
     """With no country and nobody to ask, new --from-invite refuses in one line, writing nothing."""
     out = tmp_path / "teams.toml"
-    result = run_cli("new", "--from-invite", INVITES / "teams.ics", "-o", out, "--role", "x")
+    result = run_cli(
+        "new", "--from-invite", INVITES / "teams.ics", "-o", out, "--role", "x", *TEAMS_FLAGS[:2]
+    )
     assert result.exit_code == 11
     assert len(result.stderr.strip().splitlines()) == 1
     assert "--country" in result.stderr

@@ -299,29 +299,57 @@ def test_utc_times_take_the_timezone_option() -> None:
     assert (got.timezone, got.start) == ("Europe/Berlin", dt.datetime(2026, 11, 18, 17, 0))
 
 
-def test_utc_times_take_the_settings_zone() -> None:
-    """Without --timezone, UTC times are shown in the settings' zone."""
-    got = from_file("zoom.ics", country="US", defaults={"timezone": "America/New_York"})
-    assert (got.timezone, got.start) == ("America/New_York", dt.datetime(2026, 11, 18, 11, 0))
-
-
-def test_utc_times_ask_with_the_invitation_hint() -> None:
-    """With a terminal and no zone set, the question offers the invitation's own zone."""
-    prompts = Prompts(answers=["", "", ""])
-    got = from_file("zoom.ics", country="US", ask=prompts)
-    assert prompts.asked[0][1] == "America/Chicago"
-    assert got.timezone == "America/Chicago"
-
-
-def test_utc_times_without_any_zone_stay_utc_and_say_so() -> None:
-    """UTC times with no zone anywhere stay in UTC, and the notes say so."""
+def test_utc_times_take_the_settings_zone_when_nothing_else_says() -> None:
+    """UTC times with no hint take the settings' zone when it is one of the country's."""
     inv = calendar(
         "DTSTART:20261124T190000Z\nDTEND:20261124T200000Z\nSUMMARY:Data Engineer interview\n"
         + PRIYA
     )
-    got = build(inv, country="US")
-    assert (got.timezone, got.start) == ("UTC", dt.datetime(2026, 11, 24, 19, 0))
-    assert got.notes is not None and "UTC" in got.notes
+    got = build(inv, country="US", defaults={"timezone": "America/New_York"})
+    assert (got.timezone, got.start) == ("America/New_York", dt.datetime(2026, 11, 24, 14, 0))
+    assert got.notes is not None and "from your settings" in got.notes
+
+
+def test_zoom_tzid_line_wins_over_the_settings_zone() -> None:
+    """Zoom's own TZID line names the meeting's zone, before the user's settings."""
+    got = from_file("zoom.ics", country="US", defaults={"timezone": "America/New_York"})
+    assert (got.timezone, got.start) == ("America/Chicago", dt.datetime(2026, 11, 18, 10, 0))
+    assert got.notes is not None and "TZID line" in got.notes
+
+
+def test_utc_times_in_a_many_zone_country_are_asked_for() -> None:
+    """With no hint and a terminal, UTC times in a country of several zones are asked."""
+    inv = calendar(
+        "DTSTART:20261124T190000Z\nDTEND:20261124T200000Z\nSUMMARY:Data Engineer interview\n"
+        + PRIYA
+    )
+    prompts = Prompts(answers=["America/Denver", ""])
+    got = build(inv, country="US", ask=prompts)
+    assert "Time zone" in prompts.asked[0][0]
+    assert (got.timezone, got.start) == ("America/Denver", dt.datetime(2026, 11, 24, 12, 0))
+
+
+def test_utc_times_are_never_planned_in_utc_without_a_word() -> None:
+    """UTC times with no zone anywhere, in a script, are refused rather than day-shifted."""
+    inv = calendar(
+        "DTSTART:20261125T030000Z\nDTEND:20261125T040000Z\nSUMMARY:Data Engineer interview\n"
+        + PRIYA
+    )
+    with pytest.raises(InviteError, match="US has several zones: pass --timezone"):
+        build(inv, country="US")
+
+
+def test_utc_times_in_a_one_zone_country_take_that_zone() -> None:
+    """03:00 UTC on Wed 25 Nov is 22:00 on Tue 24 Nov in New York state; the note says why."""
+    inv = calendar(
+        "DTSTART:20261125T030000Z\nDTEND:20261125T040000Z\nSUMMARY:Data Engineer interview\n"
+        + PRIYA
+    )
+    got = build(inv, country="US", subdivision="NY")
+    assert (got.timezone, got.start) == ("America/New_York", dt.datetime(2026, 11, 24, 22, 0))
+    assert got.notes is not None and "the only one of US-NY" in got.notes
+    japan = build(inv, country="JP")
+    assert (japan.timezone, japan.start) == ("Asia/Tokyo", dt.datetime(2026, 11, 25, 12, 0))
 
 
 def test_custom_outlook_zone_is_read_as_an_instant() -> None:
@@ -363,8 +391,8 @@ def test_floating_time_without_a_zone_is_refused() -> None:
 
 def test_floating_time_takes_the_settings_zone() -> None:
     """Floating times are read in the settings' zone when no --timezone is given."""
-    got = from_file("floating.ics", me=ME, country="US", defaults={"timezone": "Europe/Paris"})
-    assert (got.timezone, got.start) == ("Europe/Paris", dt.datetime(2026, 12, 1, 15, 0))
+    got = from_file("floating.ics", me=ME, country="US", defaults={"timezone": "America/Denver"})
+    assert (got.timezone, got.start) == ("America/Denver", dt.datetime(2026, 12, 1, 15, 0))
 
 
 def test_floating_time_follows_x_wr_timezone() -> None:
@@ -476,10 +504,18 @@ def test_user_is_known_by_the_emails_addressee() -> None:
     assert ME not in [p.email for p in got.interviewers]
 
 
-def test_without_me_everyone_is_listed() -> None:
-    """Without any clue to who the user is, every attendee is listed."""
-    got = from_file("google-meet.ics", country="US")
-    assert "Alex Morgan" in [p.name for p in got.interviewers]
+def test_without_me_and_no_terminal_no_thank_you_to_the_user() -> None:
+    """With no clue to who the user is and nobody to ask, the invitation is refused."""
+    with pytest.raises(InviteError, match="cannot tell which attendee is you: pass --me"):
+        from_file("google-meet.ics", country="US")
+
+
+def test_without_me_the_terminal_is_asked_who_the_user_is() -> None:
+    """With a terminal, the user's address is asked for and that attendee is left out."""
+    answers = iter(["alex.morgan@example.com", ""])
+    got = from_file("google-meet.ics", country="US", ask=lambda _q, _d: next(answers))
+    assert "Alex Morgan" not in [p.name for p in got.interviewers]
+    assert got.interviewers
 
 
 def test_me_matches_whatever_the_case() -> None:

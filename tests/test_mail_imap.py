@@ -102,7 +102,7 @@ def test_imap_apply_records_rejection_timeline_and_next_round_and_leaves_mail_un
     assert "fw  Fenwick & Rowe, Product Designer: rejected" in result.stdout
     assert "because: \"We won't be moving forward with your application" in result.stdout
     assert "kr  Kranich Logistik GmbH, Backend-Entwickler: waiting ('11 December')" in result.stdout
-    assert "Recorded next-round as" in result.stdout
+    assert "Recorded next-round as" in result.stdout, result.stdout + result.stderr
     state = tracked(run_cli)
     assert state["fw"]["outcome"] == "rejected" and state["fw"]["outcome_on"] == "2026-12-02"
     assert state["kr"]["outcome"] == "waiting" and state["kr"]["decision"] == "11 December"

@@ -40,6 +40,7 @@ class Interviewer(NamedTuple):
     linkedin: str | None = None
     linkedin_ok: bool | None = None
     topics: tuple[str, ...] = ()
+    salutation: str | None = None  # how to address them, as written: "Ms Lee", "Dr. Weber"
 
 
 class Interview(NamedTuple):
@@ -69,6 +70,8 @@ class Interview(NamedTuple):
     workdays: tuple[dt.date, ...] = ()
     # Whether customary company closures (Japan's year-end) count as days off.
     closures: bool = True
+    candidate_email: str | None = None  # a coach's candidate signs their own drafts
+    candidate_phone: str | None = None
 
     @property
     def day(self) -> dt.date:
@@ -82,6 +85,13 @@ class Interview(NamedTuple):
             if person.contact:
                 return person
         return self.interviewers[0]
+
+    @property
+    def signer(self) -> Me | None:
+        """The candidate's own details when a coach planned this interview, else None."""
+        if not self.candidate:
+            return None
+        return Me(name=self.candidate, email=self.candidate_email, phone=self.candidate_phone)
 
     @property
     def key(self) -> str:

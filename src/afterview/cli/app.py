@@ -142,7 +142,14 @@ class _Afterview(click.Group):
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, prog_name="afterview")
-def main() -> None:
+@click.option(
+    "--db",
+    "db",
+    metavar="PATH",
+    help="The tracker database for the tracker commands (also accepted after the command).",
+)
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
     """Plan your follow-ups after a job interview: thank-you notes, check-ins, and when to
     move on, as calendar events with ready-to-send drafts.
 
@@ -151,6 +158,7 @@ def main() -> None:
       afterview plan northwind.toml        # writes northwind.ics
       afterview show northwind.toml        # the same plan in the terminal
     """
+    ctx.ensure_object(dict)["db"] = db
 
 
 def user_settings() -> Settings:
@@ -176,11 +184,12 @@ def from_invitation(path: Path, settings: Settings, invite: dict[str, Any]) -> I
     from afterview.invite.interview import interview_from_invitation
     from afterview.invite.mail import load_invitation
 
-    me = invite.get("me") or os.environ.get("AFTERVIEW_EMAIL") or settings.email
+    me = invite.get("me") or os.environ.get("AFTERVIEW_EMAIL")
     options = {k: invite.get(k) for k in ("country", "subdivision", "timezone", "company", "role")}
     return interview_from_invitation(
         load_invitation(path),
         me=me,
+        my_address=settings.email,
         decision=invite.get("decision"),
         policy=invite.get("policy"),
         defaults=settings.defaults(),
@@ -256,14 +265,16 @@ def quoted(value: str) -> str:
 policy_option = click.option(
     "--policy",
     metavar="NAME|PATH",
-    help="Use this policy instead of the file's: a built-in name or a policy file.",
+    help="The follow-up policy: a built-in name (afterview policies) or a policy file; "
+    "it replaces the one an interview file names.",
 )
 
 
 decision_option = click.option(
     "--decision",
     metavar="TEXT",
-    help="What they said about the decision timeline, e.g. 'by Friday' (overrides the file).",
+    help="What they said about the decision timeline, e.g. 'by Friday'; it replaces "
+    "what an interview file says.",
 )
 
 
@@ -274,7 +285,8 @@ db_option = click.option(
     "--db",
     "db",
     metavar="PATH",
-    help="The tracker database (default: $AFTERVIEW_DB, else your data folder).",
+    help="The tracker database (default: $AFTERVIEW_DB, else your data folder); "
+    "also accepted before the command.",
 )
 
 
@@ -290,6 +302,12 @@ def open_store(db: str | None) -> Store:
     from afterview.settings import db_path, default_db_path
     from afterview.tracker.store import Store
 
+    if db is None:
+        # `afterview --db PATH list` names the tracker before the command.
+        context = click.get_current_context(silent=True)
+        root = context.find_root() if context else None
+        if root is not None and isinstance(root.obj, dict):
+            db = root.obj.get("db")
     path = db_path(db)
     return Store(path, create_folder=path == default_db_path())
 

@@ -35,7 +35,8 @@ def _output_path(output: str | None, file: Path) -> Path:
 def _default_output(file: Path) -> Path:
     from pathlib import Path
 
-    name = f"{file.stem}-follow-ups.ics" if file.suffix.lower() == ".ics" else f"{file.stem}.ics"
+    invitation = file.suffix.lower() in (".ics", ".eml")
+    name = f"{file.stem}-follow-ups.ics" if invitation else f"{file.stem}.ics"
     return Path.cwd() / name
 
 
@@ -45,7 +46,8 @@ def _default_output(file: Path) -> Path:
     "-o",
     "--output",
     metavar="OUT.ics",
-    help="Where to write the calendar ('-' for standard output). Default: FILE's name with .ics.",
+    help="Where to write the calendar ('-' for standard output). Default: in the current "
+    "folder, NAME.ics for NAME.toml, NAME-follow-ups.ics for NAME.ics or NAME.eml.",
 )
 @policy_option
 @decision_option
@@ -68,7 +70,8 @@ def plan(
 
     \b
     FILE is an interview file (.toml), or the invitation itself (.ics, or a saved
-    e-mail .eml): the plan of an invitation goes to NAME-follow-ups.ics.
+    e-mail .eml). The plan goes to the current folder: NAME.ics for NAME.toml, and
+    NAME-follow-ups.ics for an invitation NAME.ics or NAME.eml.
 
     \b
     Example:

@@ -62,8 +62,12 @@ def feed(output: str | None, candidate: str | None, db: str | None) -> None:
 @main.command()
 @candidate_option
 @click.option("--rotate", is_flag=True, help="Replace the token: old links stop working.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Where `serve` listens.")
-@click.option("--port", default=8765, show_default=True, type=int, help="Where `serve` listens.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="The address `serve` listens on."
+)
+@click.option(
+    "--port", default=8765, show_default=True, type=int, help="The port `serve` listens on."
+)
 @db_option
 @reports_errors
 def token(candidate: str | None, rotate: bool, host: str, port: int, db: str | None) -> None:
@@ -88,7 +92,13 @@ def token(candidate: str | None, rotate: bool, host: str, port: int, db: str | N
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="The port to listen on (0: any free port, printed at the start).",
+)
 @db_option
 @reports_errors
 def serve(host: str, port: int, db: str | None) -> None:

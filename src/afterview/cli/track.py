@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -92,6 +93,28 @@ def add(
             click.echo(f"  cancelled: {action_line(action)}")
 
 
+EMPTY = (
+    "No interviews tracked yet: add one with afterview add FILE "
+    "(an interview file, or the invitation .ics or .eml)."
+)
+
+
+def _edit_in_editor(text: str) -> str | None:
+    """The text after the user's editor changed it; a usage error when there is no editor."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise click.UsageError(
+            "there is no terminal to open an editor in: give the changed interview "
+            "file with --file FILE"
+        )
+    try:
+        return click.edit(text, extension=".toml")
+    except click.ClickException as error:
+        raise click.UsageError(
+            f"the editor did not run ({error.format_message()}): set $EDITOR, or give "
+            "the changed interview with --file FILE"
+        ) from None
+
+
 @main.command("list")
 @click.option("--all", "include_all", is_flag=True, help="Include interviews that have ended.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON with stable keys instead.")
@@ -119,7 +142,9 @@ def list_command(include_all: bool, as_json: bool, candidate: str | None, db: st
         click.echo(json.dumps([tracked_json(t) for t in found], indent=2, ensure_ascii=False))
         return
     if not found:
-        click.echo("No interviews tracked yet: afterview add FILE" if not include_all else "None.")
+        with open_store(db) as store:
+            empty = not store.interview_ids()
+        click.echo(EMPTY if empty else "No open interviews (afterview list --all shows the rest).")
         return
     for t in found:
         who = f"{t.candidate}: " if t.candidate else ""
@@ -165,7 +190,9 @@ def next_command(days: int, as_json: bool, candidate: str | None, db: str | None
     for warning in agenda.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not agenda.actions:
-        click.echo(f"Nothing to do in the next {days} days.")
+        with open_store(db) as store:
+            empty = not store.interview_ids()
+        click.echo(EMPTY if empty else f"Nothing to do in the next {days} days.")
         return
     for action in agenda.actions:
         late = "  (overdue: send it, or afterview done/skip)" if action.date < today else ""
@@ -178,7 +205,9 @@ def next_command(days: int, as_json: bool, candidate: str | None, db: str | None
 @click.argument(
     "outcome", type=click.Choice(["replied", "rejected", "offer", "withdrawn", "waiting"])
 )
-@click.option("--on", "on", type=date_type, help="When the news came (default: today).")
+@click.option(
+    "--on", "on", type=date_type, metavar="DATE", help="When the news came (default: today)."
+)
 @decision_option
 @db_option
 @reports_errors
@@ -243,7 +272,7 @@ def edit(interview_id: str, source: Path | None, db: str | None) -> None:
         if source is not None:
             text: str | None = read_text(source, "interview file (.toml)")
         else:
-            text = click.edit(tracker.interview_text(store, interview_id), extension=".toml")
+            text = _edit_in_editor(tracker.interview_text(store, interview_id))
         if text is None:
             click.echo("No change.")
             return

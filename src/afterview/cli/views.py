@@ -60,7 +60,7 @@ def day_text(day: dt.date) -> str:
 
 def plan_json(made: Plan) -> dict[str, Any]:
     """The plan as JSON-ready data; the keys are documented in the README."""
-    from afterview.core.drafts import mailto
+    from afterview.core.drafts import mailto, tel
     from afterview.formats.eventcodec import uid_for
 
     interview = made.interview
@@ -104,6 +104,7 @@ def plan_json(made: Plan) -> dict[str, Any]:
                     "subject": f.draft.subject,
                     "body": f.draft.body,
                     "mailto": mailto(f.draft),
+                    "tel": tel(f.draft) if f.channel == "phone" else None,
                 },
             }
             for f in made.followups

@@ -19,7 +19,7 @@ from afterview.cli.app import (
     reports_errors,
     user_settings,
 )
-from afterview.errors import OutputError
+from afterview.errors import AfterviewError, OutputError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -84,12 +84,19 @@ def new(
     )
     time = click.prompt("Start time (HH:MM)", default="10:00", value_proc=_time_answer)
     minutes = click.prompt("Length in minutes", default=60, type=click.IntRange(5, 600))
-    zone = click.prompt("Time zone", default=settings.timezone or _local_zone())
-    country = click.prompt("Employer's country (ISO code)", default=settings.country or "US")
+    zone = click.prompt(
+        "Time zone", default=settings.timezone or _local_zone(), value_proc=_zone_answer
+    )
+    country = click.prompt(
+        "Employer's country (ISO code)",
+        default=settings.country or "US",
+        value_proc=_country_answer,
+    )
     subdivision = click.prompt(
         "State, province or region (blank for none)",
-        default=settings.subdivision or "",
-        show_default=bool(settings.subdivision),
+        default=settings.subdivision or "" if country == settings.country else "",
+        show_default=bool(settings.subdivision) and country == settings.country,
+        value_proc=lambda text: _subdivision_answer(country, text),
     )
     people: list[dict[str, Any]] = []
     while True:
@@ -100,6 +107,8 @@ def new(
         )
         if not person.strip():
             break
+        from afterview.core.drafts import split_topics
+
         email = click.prompt(
             f"{person}'s work email (blank if unknown)", default="", show_default=False
         )
@@ -112,13 +121,14 @@ def new(
             {
                 "name": person.strip(),
                 "email": email.strip() or None,
-                "topics": [t.strip() for t in topics.split(",") if t.strip()] or None,
+                "topics": split_topics(topics) or None,
             }
         )
     decision = click.prompt(
         "What did they say about the decision timeline? (e.g. 'by Friday', blank if nothing)",
         default="",
         show_default=False,
+        value_proc=lambda text: _decision_answer(text, day, country, subdivision),
     )
     from afterview.formats.files import dumps_toml
 
@@ -136,8 +146,19 @@ def new(
     if isinstance(draft["start"], dt.datetime):
         draft["end"] = draft["start"] + dt.timedelta(minutes=minutes)
     text = dumps_toml(draft)
-    interview = parse_interview(text, output or "the new interview")
-    _save_new(interview, output)
+    try:
+        interview = parse_interview(text, output or "the new interview")
+        _save_new(interview, output)
+    except (AfterviewError, OSError) as error:
+        # Never lose the answers: keep them where the user can fix and plan them.
+        kept = _keep_draft(text, output, company, day)
+        if isinstance(error, AfterviewError):
+            error.hint = f"your answers are in {kept}: fix it, then afterview check {kept}"
+            raise
+        raise OutputError(
+            f"cannot write the interview file: {error.strerror or error}",
+            hint=f"your answers are in {kept}",
+        ) from None
 
 
 def _save_new(interview: Interview, output: str | None) -> None:
@@ -155,6 +176,83 @@ def _save_new(interview: Interview, output: str | None) -> None:
         raise OutputError(f"kept {target} as it was: choose another name with -o")
     write_atomic(target, dumps_interview(interview).encode("utf-8"))
     click.echo(f"Wrote {target}. Next: afterview plan {target}")
+
+
+def _keep_draft(text: str, output: str | None, company: str, day: str) -> str:
+    """Write the answers to a draft file beside the intended one; its name, for the user."""
+    from pathlib import Path
+
+    from afterview.formats.files import write_atomic
+
+    if output and output != "-":
+        target = Path(output)
+        draft = target.with_name(target.stem + ".draft.toml")
+    else:
+        draft = Path(f"{_slug(company)}-{day}.draft.toml")
+    for candidate in (draft, Path.home() / draft.name):
+        try:
+            write_atomic(candidate, text.encode("utf-8"))
+        except (OSError, AfterviewError):
+            continue
+        return str(candidate)
+    return "(nowhere: the folder and your home folder are not writable)"
+
+
+def _zone_answer(text: str) -> str:
+    """A time zone answer as its IANA name; a wrong one is asked again with the closest."""
+    import zoneinfo
+
+    from afterview.errors import close_matches
+
+    name = text.strip()
+    try:
+        zoneinfo.ZoneInfo(name)
+        return name
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    names = sorted(zoneinfo.available_timezones())
+    lowered = {n.lower(): n for n in names}
+    if name.lower() in lowered:
+        return lowered[name.lower()]
+    close = close_matches(name, names, n=1, cutoff=0.6)
+    hint = f": did you mean '{close[0]}'?" if close else " (like America/New_York)"
+    raise click.BadParameter(f"'{name}' is not a time zone{hint}")
+
+
+def _country_answer(text: str) -> str:
+    """A country answer as its ISO code; an unknown one is asked again with the closest."""
+    from afterview.core.businessdays import check_country
+
+    try:
+        return check_country(text.strip())
+    except AfterviewError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def _subdivision_answer(country: str, text: str) -> str:
+    """A region answer checked against the country; blank for none."""
+    from afterview.core.businessdays import check_subdivision
+
+    if not text.strip():
+        return ""
+    try:
+        return check_subdivision(country, text.strip()) or ""
+    except AfterviewError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def _decision_answer(text: str, day: str, country: str, subdivision: str) -> str:
+    """A timeline phrase afterview can read (checked against the interview day), or blank."""
+    from afterview.core.businessdays import open_calendar
+    from afterview.core.timeline import resolve
+
+    if not text.strip():
+        return ""
+    try:
+        resolve(text, dt.date.fromisoformat(day), open_calendar(country, subdivision or None))
+    except AfterviewError as error:
+        raise click.BadParameter(str(error)) from None
+    return text.strip()
 
 
 def _date_answer(text: str) -> str:

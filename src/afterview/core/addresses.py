@@ -45,9 +45,25 @@ SERVICES = words(
 
 # Local parts of addresses no human reads.
 _BOT = (
-    r"(?i)^(?:no-?reply|do-?not-?reply|notifications?|calendar(?:-notification)?|"
+    r"(?i)^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|notifications?|calendar(?:-notification)?|"
     r"mailer-daemon|postmaster|scheduling|invites?|bounces?)(?:[+._-].*)?$"
 )
+
+
+# Mailing lists: their hosts, and the endings of list addresses (foo-devel@, bar-users@).
+_LIST_HOSTS = words("googlegroups.com groups.io freelists.org")
+_LIST_LOCAL = (
+    r"(?i)^.+-(?:devel|dev|users|user|announce|discuss|discussion|list|l|commits|bugs|"
+    r"general|all|everyone|staff|team|group|members|interest)$"
+)
+
+
+def is_mailing_list(address: str) -> bool:
+    """Whether ``address`` is a mailing list or group rather than a person."""
+    local, _, domain = address.casefold().rpartition("@")
+    if domain.startswith(("lists.", "list.", "groups.")) or _under(domain, _LIST_HOSTS):
+        return True
+    return re.match(_LIST_LOCAL, local) is not None
 
 
 # Second-level labels under a country code: fenwick-rowe.co.uk is "fenwick-rowe".
@@ -90,7 +106,9 @@ def is_free_mail(domain: str) -> bool:
 def is_service(address: str) -> bool:
     """Whether ``address`` belongs to a bot or a calendar, meeting or recruiting service."""
     local = address.split("@", 1)[0]
-    return re.match(_BOT, local) is not None or _under(domain_of(address), SERVICES)
+    if re.match(_BOT, local) is not None or _under(domain_of(address), SERVICES):
+        return True
+    return is_mailing_list(address)
 
 
 def registrable_name(domain: str) -> str:

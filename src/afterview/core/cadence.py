@@ -14,7 +14,7 @@ from typing import NamedTuple
 from afterview.core.addresses import domain_of, is_free_mail
 from afterview.core.businessdays import BusinessCalendar
 from afterview.core.dates import add_months
-from afterview.core.drafts import draft_for
+from afterview.core.drafts import cv_word, draft_for, needs_salutation
 from afterview.core.policy import DateRule, Policy, PolicyStep
 from afterview.errors import PolicyError
 from afterview.model import Decision, FollowUp, Interview, Interviewer, Me, Plan, short_date
@@ -430,7 +430,8 @@ def title(
             else f"Check in with {who} at {company}{count}"
         ),
         "move-on": f"Move on from {company} ({interview.role})",
-        "keep-on-file": f"Reply to {who} at {company}: ask them to keep your CV on file",
+        "keep-on-file": f"Reply to {who} at {company}: ask them to keep your "
+        f"{cv_word(interview.country)} on file",
     }
     text = texts[step.step]
     if step.step == "thank-you" and step.in_cadence:
@@ -449,6 +450,13 @@ def warnings_for(interview: Interview, policy: Policy) -> list[str]:
                 f"{person.email} ({person.name}) looks like a personal address: follow-ups "
                 "belong at a business address, so ask for a work email or write to the "
                 "recruiter instead"
+            )
+    for person in interview.interviewers:
+        if needs_salutation(interview, person):
+            found.append(
+                f"{person.name}: business letters in {interview.country.upper()} address people "
+                "by title and surname; the drafts say 'Dear "
+                f'{person.name},\' until you add salutation = "Ms ..." (as you would write it)'
             )
     contact = interview.contact
     has_check_ins = any(s.step == "check-in" for s in policy.steps)

@@ -3,6 +3,9 @@
 POLICIES.md decides what each message has to say; the wording is afterview's own.
 Every function here is pure, so the same interview always gets the same text and a
 re-planned calendar does not churn its event descriptions.
+
+It stays whole, a little past 500 lines, so that every step's wording (and the
+salutation, topic and sign-off rules they share) can be read and changed in one file.
 """
 
 from __future__ import annotations
@@ -17,8 +20,20 @@ from afterview.model import Decision, Draft, Interview, Interviewer, Me, long_da
 
 # The only placeholder a draft may contain: everything else is filled in or left out.
 PLACEHOLDER = "[your name]"
-# LinkedIn refuses connection notes longer than this.
-LINKEDIN_LIMIT = 300
+# LinkedIn caps the note on a connection request at 200 characters for free accounts
+# (300 for Premium); see LinkedIn Help, "Add a note to your invitation", and the 2023
+# change reported at https://lettercounter.org/blog/linkedin-connection-request-character-limit.
+# Every note is written to fit the free limit, since most users have no Premium.
+LINKEDIN_LIMIT = 200
+
+# Countries whose business letters address people by title and surname, not first name.
+FORMAL_COUNTRIES = frozenset({"DE", "AT", "CH", "JP", "KR"})
+# Countries where the document is a résumé; everywhere else it is a CV.
+_RESUME_COUNTRIES = frozenset({"US", "CA"})
+# Words that may open a written name without being the first name.
+_HONORIFICS = frozenset(
+    {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "herr", "frau", "mme", "m"}
+)
 
 _CLOSING = "Kind regards,"
 # Good enough to tell an address from a phone number or a URL; the mail client does the rest.
@@ -82,6 +97,43 @@ def draft_for(
     return builder(ask)
 
 
+def cv_word(country: str) -> str:
+    """``résumé`` for US and Canadian employers, ``CV`` for everyone else."""
+    return "résumé" if country.strip().upper() in _RESUME_COUNTRIES else "CV"
+
+
+def first_name(name: str) -> str:
+    """The first name of a written name: ``Dana`` for ``Dr. Dana Lee``."""
+    words = name.split()
+    for word in words:
+        if word.rstrip(".").casefold() not in _HONORIFICS:
+            return word
+    return name.strip()
+
+
+def needs_salutation(interview: Interview, person: Interviewer) -> bool:
+    """Whether the country's custom wants a title and surname that the file does not give."""
+    return interview.country.upper() in FORMAL_COUNTRIES and not (
+        person.salutation and person.salutation.strip()
+    )
+
+
+def tel(draft: Draft) -> str | None:
+    """A ``tel:`` link (RFC 3966) that dials the draft's number, or None without one."""
+    if draft.to is None or is_address(draft.to.strip()):
+        return None
+    digits = "".join(ch for ch in draft.to if ch.isdigit())
+    if len(digits) < 3:
+        return None
+    plus = "+" if draft.to.strip().startswith("+") else ""
+    return f"tel:{plus}{digits}"
+
+
+def link(draft: Draft) -> str | None:
+    """The draft's ``mailto:`` link for an e-mail, its ``tel:`` link for a call."""
+    return mailto(draft) or tel(draft)
+
+
 def mailto(draft: Draft) -> str | None:
     """A ``mailto:`` link that opens the draft in a mail client, or None without an address."""
     if draft.to is None or not is_address(draft.to.strip()):
@@ -97,11 +149,26 @@ def mailto(draft: Draft) -> str | None:
 
 
 def _join(items: Iterable[str]) -> str:
-    """``A``, ``A and B``, ``A, B and C``."""
-    words = [item.strip() for item in items if item.strip()]
+    """``A``, ``A and B``, ``A, B and C``, whether or not the last item came with its "and"."""
+    words = [_bare(item) for item in items]
+    words = [word for word in words if word]
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _bare(item: str) -> str:
+    """A topic without the "and" or commas of the list it was typed in."""
+    word = item.strip().strip(",;").strip()
+    for joiner in ("and ", "& "):
+        if word.casefold().startswith(joiner):
+            word = word[len(joiner) :].strip()
+    return word
+
+
+def split_topics(text: str) -> list[str]:
+    """Topics typed as one list (``SQL, Kafka, and Airflow``), without the joining "and"."""
+    return [word for word in (_bare(part) for part in text.split(",")) if word]
 
 
 def _natural_day(day: dt.date, reference: dt.date) -> str:
@@ -122,8 +189,26 @@ def _name_of(person: Interviewer | None) -> str | None:
     return person.name.strip()
 
 
+def _address(ask: _Ask) -> str | None:
+    """What to call the person: their salutation, else their full name where custom is
+    formal, else their first name."""
+    person = ask.person
+    if person is None:
+        return None
+    if person.salutation and person.salutation.strip():
+        return person.salutation.strip().rstrip(",").strip()
+    name = _name_of(person)
+    if name is None:
+        return None
+    if ask.interview.country.upper() in FORMAL_COUNTRIES:
+        # A first name would be too familiar and a guessed title may be wrong:
+        # the full name is polite in every case (the plan warns to add a salutation).
+        return name
+    return first_name(name)
+
+
 def _greeting(ask: _Ask) -> str:
-    name = _name_of(ask.person)
+    name = _address(ask)
     return f"Dear {name}," if name else "Hello,"
 
 
@@ -278,7 +363,7 @@ def _handwritten_note(ask: _Ask) -> Draft:
     lines = [f"Thank you for meeting me about the {ask.role} role."]
     if topics:
         lines.append(f"I enjoyed our talk about {topics}.")
-    lines.append(f"I would be delighted to join you at {ask.company}.")
+    lines.append(f"I hope we will have the chance to work together at {ask.company}.")
     body = "\n\n".join([_greeting(ask), " ".join(lines), f"With thanks,\n{_who(ask.me)}"])
     addressee = _name_of(ask.person) or ask.company
     if ask.person and ask.person.title:
@@ -289,26 +374,37 @@ def _handwritten_note(ask: _Ask) -> Draft:
 
 def _linkedin(ask: _Ask) -> Draft:
     name = _name_of(ask.person)
-    hello = f"Hi {name}," if name else "Hi,"
-    sign = f"Best regards, {_who(ask.me)}"
+    address = _address(ask)
+    hello = f"Hi {address}," if address else "Hi,"
+    signer = _who(ask.me)
+    signs = [f"Best regards, {signer}", signer]
+    if signer != PLACEHOLDER and first_name(signer) != signer:
+        signs.append(first_name(signer))
     if ask.style == "agreed":
         opening = (
-            f"thank you for agreeing to connect when I asked after my {ask.role} "
-            f"interview at {ask.company}."
+            f"thank you for agreeing to connect after my {ask.role} interview at {ask.company}."
         )
+        middle = f"thank you for agreeing to connect after my interview at {ask.company}."
         short = "thank you for agreeing to connect after my interview."
     else:
-        opening = f"it was a pleasure to meet you during my {ask.role} interview at {ask.company}."
+        opening = f"it was a pleasure to meet you at my {ask.role} interview at {ask.company}."
+        middle = f"it was a pleasure to meet you at my interview at {ask.company}."
         short = "it was a pleasure to meet you at my interview."
-    topics = _topics(ask.person)
-    talk = f" I enjoyed our talk about {topics}." if topics else ""
-    keep = " I would be glad to stay in touch here."
+    topics = [_bare(t) for t in ask.person.topics] if ask.person else []
+    topics = [t for t in topics if t]
+    talks = [f" I enjoyed our talk about {_join(topics)}."] if topics else []
+    if len(topics) > 1:
+        talks.append(f" I enjoyed our talk about {topics[0]}.")
+    keep = " I would be glad to stay in touch."
     # Richest first; drop detail until LinkedIn's limit is met, and cut only as a last resort.
     options = [
-        f"{hello} {opening}{talk}{keep} {sign}",
-        f"{hello} {opening}{keep} {sign}",
-        f"{hello} {short}{keep} {sign}",
+        f"{hello} {line}{talk}{keep} {sign}"
+        for line in (opening, middle)
+        for talk in [*talks, ""]
+        for sign in signs
     ]
+    options += [f"{hello} {short}{keep} {sign}" for sign in signs]
+    options.append(f"Hi, {short}{keep} {signs[-1]}")
     body = next((text for text in options if len(text) <= LINKEDIN_LIMIT), None)
     if body is None:
         body = _shorten(options[-1], LINKEDIN_LIMIT)
@@ -350,7 +446,12 @@ def _check_in(ask: _Ask) -> Draft:
 def _check_in_call(ask: _Ask) -> Draft:
     """A short script that reads the same to a person or to a voicemail box."""
     name = _name_of(ask.person)
-    hello = f"Hello {name}, this is {_who(ask.me)}." if name else f"Hello, this is {_who(ask.me)}."
+    address = _address(ask)
+    hello = (
+        f"Hello {address}, this is {_who(ask.me)}."
+        if address
+        else f"Hello, this is {_who(ask.me)}."
+    )
     note = _decision_note(ask)
     if note:
         ask_line = f"{note[0].upper()}{note[1:]}, so I am calling to ask where things stand."
@@ -388,7 +489,8 @@ def _move_on(ask: _Ask) -> Draft:
         "- Put the time into other applications and interviews so the search keeps moving.",
         "- If they get in touch later, reply promptly and warmly, say whether you are still "
         "interested, and offer times to talk.",
-        "- If they write to say no, thank them and ask them to keep your CV on file.",
+        "- If they write to say no, thank them and ask them to keep your "
+        f"{cv_word(ask.interview.country)} on file.",
     ]
     return Draft(subject=f"Move on: {ask.role} at {ask.company}", body="\n".join(lines))
 
@@ -398,7 +500,8 @@ def _keep_on_file(ask: _Ask) -> Draft:
         f"Thank you for letting me know your decision on the {ask.role} role. I am sorry "
         "it did not work out this time, but I valued the chance to meet the team and "
         f"learn about {ask.company}.",
-        "Would you please keep my CV on file? I would be glad to be considered for "
+        f"Would you please keep my {cv_word(ask.interview.country)} on file? "
+        "I would be glad to be considered for "
         "future openings that match my experience.",
         "I wish you and the team every success.",
     ]

@@ -47,7 +47,10 @@ def make_plan(
     if said.date is not None and not cal.is_business_day(said.date):
         # Say so wherever S is shown: a check-in counted from a holiday looks wrong otherwise.
         said = said._replace(off=cal.day_off(said.date))
-    made = cadence.plan(interview, policy, cal, said, me, outcome=outcome, news=news, pins=pins)
+    # A coach plans for someone else: the drafts go out in the candidate's name, never
+    # signed with the coach's own settings.
+    signer = interview.signer or me
+    made = cadence.plan(interview, policy, cal, said, signer, outcome=outcome, news=news, pins=pins)
     found = [*interview_warnings(interview, cal), *made.warnings]
     last = max((f.date for f in made.followups), default=interview.day)
     gaps = cal.data_gaps(interview.day, last)

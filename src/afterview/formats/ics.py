@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING
 from icalendar import Alarm, Calendar, Event, vDuration, vText
 
 from afterview import __version__
-from afterview.core.drafts import mailto
+from afterview.core.drafts import mailto, tel
 from afterview.formats.eventcodec import uid_for
 from afterview.model import FollowUp, Interview
 
@@ -99,8 +99,15 @@ def mail_link(followup: FollowUp) -> str | None:
 
 
 def event_link(followup: FollowUp, mail: str | None) -> str | None:
-    """The event's URL: the draft's ``mailto:`` link (``mail``), else a LinkedIn profile."""
-    return mail or _profile(followup)
+    """The event's URL: the draft's ``mailto:`` link (``mail``) or ``tel:`` link, else a
+    LinkedIn profile."""
+    return mail or _dial(followup) or _profile(followup)
+
+
+def _dial(followup: FollowUp) -> str | None:
+    if followup.channel != "phone" or followup.draft is None:
+        return None
+    return tel(followup.draft)
 
 
 def _profile(followup: FollowUp) -> str | None:
@@ -130,6 +137,9 @@ def description(followup: FollowUp, mail: str | None = None) -> str:
         mail = mail or mail_link(followup)
         if mail:
             parts.append(f"Open it in your mail app: {mail}")
+        dial = _dial(followup)
+        if dial:
+            parts.append(f"Call from your phone: {dial}")
     profile = _profile(followup)
     if profile:
         parts.append(f"Profile: {profile}")

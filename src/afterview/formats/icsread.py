@@ -62,6 +62,8 @@ class Invitation:
     zone_hint: str | None = None  # X-WR-TIMEZONE
     source: str = "invitation"  # the file, for messages
     recipient: str | None = None  # who a saved e-mail was delivered to
+    lists: tuple[str, ...] = ()  # a saved e-mail's List-Id: the list, never a person
+    sent_offset: dt.timedelta | None = None  # the UTC offset of a saved e-mail's Date
 
 
 def read_events(data: bytes) -> list[dict[str, Any]]:
@@ -104,9 +106,25 @@ _CONFERENCE_PROPERTIES = (
 MAX_OCCURRENCES = 10
 
 
+def utf8_of(data: bytes) -> bytes:
+    """The bytes as UTF-8: a calendar exported as UTF-16 (with its byte-order mark) is
+    decoded, as Outlook and some Windows tools write it."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return data
+    return data
+
+
+# The PRODID afterview writes its own calendars with.
+_OWN_PRODID = "-//afterview//"
+
+
 def read_invitation(data: bytes, source: str = "invitation") -> Invitation:
     """The events of an iCalendar invitation as plain values, or an InviteError."""
 
+    data = utf8_of(data)
     try:
         calendars = Calendar.from_ical(data.lstrip(b"\xef\xbb\xbf"), multiple=True)
     except (ValueError, AttributeError, TypeError, KeyError) as error:
@@ -125,6 +143,11 @@ def read_invitation(data: bytes, source: str = "invitation") -> Invitation:
                 "save the invitation again from your calendar or mail app"
             )
         raise InviteError(f"{source}: no calendar (BEGIN:VCALENDAR) in it: is it an .ics file?")
+    if any(str(cal.get("PRODID", "")).startswith(_OWN_PRODID) for cal in calendars):
+        raise InviteError(
+            f"{source}: this is a follow-up plan afterview wrote (its PRODID says so), not "
+            "the employer's invitation: plan from the interview file or the invitation itself"
+        )
     methods = [str(cal.get("METHOD", "")).strip().upper() for cal in calendars]
     hints = [_iana(str(cal.get("X-WR-TIMEZONE", ""))) for cal in calendars]
     events: list[InviteEvent] = []
@@ -310,6 +333,14 @@ def _attendee(address: Any) -> Attendee:
         if isinstance(found, list):
             found = found[0] if found else None
         return str(found).strip().strip('"').strip() if found else default
+
+    # RFC 6638: a CalDAV server writes a principal URL as the value and the address in
+    # an EMAIL parameter (CalendarServer, Apple's iCloud).
+    given = param("EMAIL", "")
+    if given.lower().startswith("mailto:"):
+        given = given[7:].strip()
+    if given and "@" in given and (email is None or "@" not in email):
+        email = given
 
     return Attendee(
         email=email or None,

@@ -37,6 +37,8 @@ INTERVIEW_KEYS = (
     "skip",
     "notes",
     "candidate",
+    "candidate_email",
+    "candidate_phone",
     "interviewers",
 )
 INTERVIEWER_KEYS = (
@@ -48,6 +50,7 @@ INTERVIEWER_KEYS = (
     "linkedin",
     "linkedin_ok",
     "topics",
+    "salutation",
 )
 REQUIRED = ("company", "role", "start", "timezone", "country", "interviewers")
 FIRST_YEAR, LAST_YEAR = 2000, 2099
@@ -157,7 +160,14 @@ def interview_from_dict(
         notes=read.text_or_none("notes"),
         candidate=read.text_or_none("candidate"),
         id=identifier,
+        candidate_email=read.text_or_none("candidate_email"),
+        candidate_phone=read.text_or_none("candidate_phone"),
     )
+    if interview.candidate_email is not None and not is_address(interview.candidate_email):
+        read.fail("candidate_email", f"'{interview.candidate_email}' is not an email address")
+    if interview.candidate is None and (interview.candidate_email or interview.candidate_phone):
+        key = "candidate_email" if interview.candidate_email else "candidate_phone"
+        read.fail(key, 'needs the candidate\'s name too: add candidate = "..."')
     return interview
 
 
@@ -279,6 +289,7 @@ def _interviewers(value: Any, text: str, where: str) -> tuple[Interviewer, ...]:
                 linkedin=linkedin,
                 linkedin_ok=read.optional_flag("linkedin_ok"),
                 topics=read.texts("topics"),
+                salutation=read.text_or_none("salutation"),
             )
         )
     if sum(p.contact for p in people) > 1:
@@ -312,6 +323,8 @@ def interview_to_dict(interview: Interview) -> dict[str, Any]:
         "skip": list(interview.skip) or None,
         "notes": interview.notes,
         "candidate": interview.candidate,
+        "candidate_email": interview.candidate_email,
+        "candidate_phone": interview.candidate_phone,
         "interviewers": [
             {
                 "name": p.name,
@@ -322,6 +335,7 @@ def interview_to_dict(interview: Interview) -> dict[str, Any]:
                 "linkedin": p.linkedin,
                 "linkedin_ok": p.linkedin_ok,
                 "topics": list(p.topics) or None,
+                "salutation": p.salutation,
             }
             for p in interview.interviewers
         ],

@@ -148,7 +148,7 @@ def zoom_host(events: list[InviteEvent]) -> tuple[Interviewer, ...]:
 
 def display_name(cn: str | None, address: str | None) -> str:
     """A person's name from CN, else from the address: "priya.raman@x" -> "Priya Raman"."""
-    name = (cn or "").strip().strip("'\"").strip()
+    name = _notes_name((cn or "").strip().strip("'\"").strip())
     if name and (address is None or name.casefold() != address.casefold()) and "@" not in name:
         return _first_last(name)
     local = (address or name).split("@", 1)[0]
@@ -156,12 +156,36 @@ def display_name(cn: str | None, address: str | None) -> str:
     return " ".join(w.capitalize() for w in words) or (address or name)
 
 
+def _notes_name(name: str) -> str:
+    """Lotus Notes' hierarchical names as the person's own: "Paul Wulf/Germany/IBM" and
+    "CN=Paul Wulf/OU=Germany/O=IBM" are "Paul Wulf"."""
+    if "/" not in name or "@" in name or "://" in name:
+        return name
+    first = name.split("/", 1)[0].strip()
+    if first[:3].upper() == "CN=":
+        first = first[3:].strip()
+    return first or name
+
+
+# A name part of "Surname, Given": letters, with hyphens, apostrophes and full stops.
+_NAME_PART = r"^[^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*)?$"
+
+
+# Words that make a "Last, First" pair an account or a team, not a person.
+_NOT_NAME_WORDS = words(
+    """admin administrator account accounts team calendar room service support test user
+    users system group office hr recruiting talent info"""
+)
+
+
 def _first_last(name: str) -> str:
     """Outlook's directory form "Raman, Priya" as "Priya Raman"; other names as written."""
     parts = [p.strip() for p in name.split(",")]
     if len(parts) != 2 or not all(parts) or parts[1].casefold() in _NAME_SUFFIXES:
         return name
-    if len(parts[0].split()) > 2 or len(parts[1].split()) > 2:
+    if not all(re.match(_NAME_PART, part) for part in parts):
+        return name  # digits or long phrases: "Admin Account, Tine 2.0" is no person
+    if any(w.casefold() in _NOT_NAME_WORDS for part in parts for w in part.split()):
         return name
     return f"{parts[1]} {parts[0]}"
 
@@ -200,9 +224,22 @@ def employer_domain(events: list[InviteEvent], me: str | None) -> str | None:
 
 
 def company_from_domain(domain: str) -> str:
-    """The company a domain names: northwind-traders.com -> "Northwind Traders"."""
-    words = re.split(r"[-_]+", registrable_name(domain))
-    return " ".join(w.capitalize() for w in words if w)
+    """The company a domain names: northwind-traders.com -> "Northwind Traders".
+
+    A name of three letters or fewer is taken as an acronym: ibm.com -> "IBM".
+    """
+    parts = [w for w in re.split(r"[-_]+", registrable_name(domain)) if w]
+    return " ".join(w.upper() if len(w) <= 3 and w.isalpha() else w.capitalize() for w in parts)
+
+
+def spelled_as_written(company: str, texts: list[str]) -> str:
+    """The company as the invitation's own texts write it ("IBM", "OpenAI"), if they do."""
+    pattern = r"(?<![\w])" + r"[\s-]?".join(re.escape(w) for w in company.split()) + r"(?![\w])"
+    for text in texts:
+        match = re.search(pattern, text or "", re.I)
+        if match and match.group(0) != match.group(0).lower():
+            return match.group(0)
+    return company
 
 
 def choose_company(domain: str | None, from_summary: str | None) -> str | None:

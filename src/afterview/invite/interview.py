@@ -76,6 +76,7 @@ from afterview.invite.guesses import (
     company_from_summary,
     employer_domain,
     interviewers_of,
+    is_person,
     known_names,
     notes_of,
     role_from_summary,
@@ -125,11 +126,14 @@ def interview_from_invitation(
     today: dt.date,
     company: str | None = None,
     role: str | None = None,
+    my_address: str | None = None,
 ) -> Interview:
     """The interview an invitation describes; ``ask`` (None without a terminal) fills gaps.
 
     ``defaults`` are the user's settings (country, subdivision, timezone); ``today``
-    dates the "more than a year ago" check. Raises InviteError or PlaceError.
+    dates the "more than a year ago" check. ``me`` is the address the user gave for
+    this run (--me); ``my_address`` the one in their settings, which a saved e-mail's
+    own addressee overrides. Raises InviteError or PlaceError.
     """
     source = inv.source
     if inv.method == "CANCEL":
@@ -147,18 +151,22 @@ def interview_from_invitation(
         )
     for event in timed:  # before moving zones, which overflows in the year 1 or 9999
         _check_date(event.start, today, source)
-    zone, zone_note = _choose_zone(timed, inv, timezone, defaults, ask)
+    timed = [_without_lists(e, inv.lists) for e in timed]
+    me, me_note = _who_am_i(timed, inv, me, my_address, ask)
+    # The country comes before the zone: a country (or region) with one zone settles
+    # the zone of an invitation written in UTC.
+    chosen_country = _choose_country(country, employer_domain(timed, me), defaults, ask, source)
+    if subdivision is None and chosen_country == defaults.get("country", "").upper():
+        subdivision = defaults.get("subdivision")  # a region belongs to its own country
+    place = (chosen_country, (subdivision or "").strip() or None)
+    zone, zone_note = _choose_zone(timed, inv, timezone, defaults, ask, place)
     loop, later = _loop([_in_zone(e, zone) for e in timed])
     start = loop[0].start.replace(second=0, microsecond=0)
     end = max(_end(e) for e in loop).replace(second=0, microsecond=0)
     _check_date(start, today, source)
-    me = clean_address(me) or clean_address(inv.recipient)
     domain = employer_domain(loop, me)
     found_company, found_role = _company_and_role(loop, domain, company, role, ask, source)
     people = interviewers_of(loop, me) or zoom_host(loop) or _ask_interviewer(ask, source)
-    chosen_country = _choose_country(country, domain, defaults, ask, source)
-    if subdivision is None and chosen_country == defaults.get("country", "").upper():
-        subdivision = defaults.get("subdivision")  # a region belongs to its own country
     if decision is None and ask is not None:
         decision = ask(
             "What did they say about the decision timeline? (e.g. 'by Friday', blank if nothing)",
@@ -175,8 +183,59 @@ def interview_from_invitation(
         subdivision=(subdivision or "").strip() or None,
         policy=(policy or "").strip() or "standard",
         decision=(decision or "").strip() or None,
-        notes=notes_of(loop, later, zone_note),
+        notes=notes_of(loop, later, "\n".join(n for n in (zone_note, me_note) if n) or None),
     )
+
+
+def _without_lists(event: InviteEvent, lists: tuple[str, ...]) -> InviteEvent:
+    """The event without the mailing list a saved e-mail came through (its List-Id)."""
+    if not lists:
+        return event
+
+    def listed(address: str | None) -> bool:
+        return bool(address) and str(address).casefold().replace("@", ".") in lists
+
+    organizer = event.organizer if event.organizer and not listed(event.organizer.email) else None
+    attendees = tuple(a for a in event.attendees if not listed(a.email))
+    return replace(event, organizer=organizer, attendees=attendees)
+
+
+def _who_am_i(
+    loop: list[InviteEvent],
+    inv: Invitation,
+    given: str | None,
+    settings: str | None,
+    ask: Ask | None,
+) -> tuple[str | None, str | None]:
+    """The user's own address among the attendees, and a note that says how it was chosen.
+
+    --me wins; then the address the saved e-mail was delivered to (the invitation was
+    sent there, whatever the settings say); then the settings. With none of them and
+    more than one person invited, afterview cannot tell who the user is: it asks, or
+    refuses rather than plan a thank-you to the user.
+    """
+    if clean_address(given):
+        return clean_address(given), None
+    if clean_address(inv.recipient):
+        note = f"You: {clean_address(inv.recipient)}, the address the e-mail was sent to."
+        return clean_address(inv.recipient), note
+    if clean_address(settings):
+        return clean_address(settings), None
+    invited = {
+        (p.email or p.name or "").casefold()
+        for e in loop
+        for p in ([e.organizer] if e.organizer else []) + list(e.attendees)
+        if is_person(p, None)
+    }
+    if len(invited) <= 1:
+        return None, None  # only the organizer: nobody to mistake for the user
+    answer = _required(
+        ask,
+        "Your own e-mail address in this invitation (so you are not thanked)",
+        f"{inv.source}: cannot tell which attendee is you: pass --me YOUR@ADDRESS, or set "
+        "it once: afterview config set email YOUR@ADDRESS",
+    )
+    return clean_address(answer), None
 
 
 def _company_and_role(
@@ -239,36 +298,65 @@ def _choose_zone(
     option: str | None,
     defaults: dict[str, str],
     ask: Ask | None,
+    place: tuple[str, str | None],
 ) -> tuple[str, str | None]:
-    """The interview's zone, and a note for the file when it had to stay UTC."""
+    """The interview's zone, and a note for the file that says how it was chosen.
+
+    A real TZID keeps its zone, and --timezone answers outright. Instants (UTC, or a
+    VTIMEZONE known only by its offsets) and floating times take the one zone of the
+    employer's country or region; else a hint of the invitation's own (X-WR-TIMEZONE,
+    Zoom's TZID line, Google's ctz= links, the e-mail's Date offset); else the
+    settings' zone when it is one of that country's; else a question; else a refusal.
+    A plan is never made in UTC without a word: its days would be shifted.
+    """
+    from afterview.invite.zones import ctz_zone, place_zone, zone_with_offset
+
     option = _check_zone(option) if option else None  # a typo is reported even if unused
     named = next((e.zone for e in events if e.zone not in (None, "UTC")), None)
     if named is not None:
         return named, None
-    hint = next((e.zone_hint for e in events if e.zone_hint), None) or inv.zone_hint
     if option:
         return option, None
+    country, subdivision = place
+    around = events[0].start
+    where = f"{country}-{subdivision}" if subdivision else country
     floating = all(e.zone is None for e in events)
-    settings = defaults.get("timezone")
     if floating and inv.zone_hint:
         return inv.zone_hint, None  # X-WR-TIMEZONE says how to read floating times
-    if settings:
-        return _check_zone(settings), None
+    only = place_zone(country, subdivision, around)
+    if only:
+        return only, f"Time zone: {only}, the only one of {where} (the invitation gave none)."
+    hints = [
+        (next((e.zone_hint for e in events if e.zone_hint), None), "the invitation's TZID line"),
+        (inv.zone_hint, "the invitation's X-WR-TIMEZONE"),
+        (ctz_zone([t for e in events for t in (e.description, *e.links)]), "its ctz= link"),
+    ]
+    if inv.sent_offset is not None and not floating:
+        hints.append((zone_with_offset(country, inv.sent_offset, around), "the e-mail's Date"))
+    for zone, how in hints:
+        if zone:
+            return zone, f"Time zone: {zone}, from {how} (change timezone if it is wrong)."
+    settings = defaults.get("timezone")
+    if settings and settings in _country_zones(country):
+        return _check_zone(settings), f"Time zone: {settings}, from your settings."
+    written = next((e.tzid for e in events if e.tzid), None)
+    kind = "no time zone" if floating else "times in UTC"
+    if floating and written:
+        kind = f"an unknown time zone '{written}'"
+    refusal = (
+        f"{inv.source}: the invitation gives {kind} and {where} has several zones: "
+        "pass --timezone (like America/New_York)"
+    )
     if ask is not None:
-        kind = "no time zone" if floating else "times in UTC"
         question = f"Time zone of the interview (the invitation gives {kind}; e.g. Europe/London)"
-        refusal = f"{inv.source}: no time zone given: pass --timezone (like America/New_York)"
-        return _ask_valid(ask, question, hint, _check_zone, refusal), None
-    if hint:
-        return hint, None
-    if floating:
-        written = next((e.tzid for e in events if e.tzid), None)
-        what = f"an unknown time zone '{written}'" if written else "no time zone"
-        raise InviteError(
-            f"{inv.source}: the invitation's times have {what}: "
-            "pass --timezone (like America/New_York)"
-        )
-    return "UTC", "Times are in UTC (the invitation named no zone): change timezone if needed."
+        return _ask_valid(ask, question, settings, _check_zone, refusal), None
+    raise InviteError(refusal)
+
+
+def _country_zones(country: str) -> list[str]:
+    from afterview.invite.zones import _zone_table
+
+    return _zone_table().get(country.upper(), [])
 
 
 def _check_zone(name: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,8 +23,10 @@ MAX_INVITE_BYTES = 30_000_000
 def load_invitation(path: Path) -> Invitation:
     """The invitation in an .ics file or a saved e-mail (.eml), or an InviteError."""
 
+    from afterview.formats.icsread import utf8_of
+
     source = str(path)
-    data = _read_bytes(path)
+    data = utf8_of(_read_bytes(path))
     if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: Outlook's .msg
         raise InviteError(
             f"{source}: Outlook .msg files cannot be read: save the invitation as .ics "
@@ -90,6 +93,8 @@ def _from_email(data: bytes, source: str) -> Invitation:
             zone_hint=invitation.zone_hint,
             source=source,
             recipient=_recipient(message),
+            lists=_list_ids(message),
+            sent_offset=_sent_offset(message),
         )
     assert first_error is not None
     raise first_error
@@ -136,6 +141,30 @@ def _calendar_bytes(part: Message, source: str) -> bytes:
 def _method_param(part: Message) -> str | None:
     method = part.get_param("method")
     return str(method).upper() if isinstance(method, str) else None
+
+
+def _sent_offset(message: Message) -> dt.timedelta | None:
+    """The UTC offset the sender's clock wrote in the Date header, when it gives one."""
+    import email.utils
+
+    value = message.get("Date")
+    if not value:
+        return None
+    try:
+        sent = email.utils.parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return sent.utcoffset() if sent.tzinfo is not None else None
+
+
+def _list_ids(message: Message) -> tuple[str, ...]:
+    """The mailing list a message came through (RFC 2919 List-Id: "<devel.lists.x.org>")."""
+    found = []
+    for value in message.get_all("List-Id") or []:
+        match = re.search(r"<([^<>\s]+)>", str(value))
+        if match:
+            found.append(match.group(1).casefold())
+    return tuple(found)
 
 
 def _recipient(message: Message) -> str | None:

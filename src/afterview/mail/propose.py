@@ -20,6 +20,7 @@ from afterview.core.businessdays import open_calendar
 from afterview.core.timeline import resolve
 from afterview.errors import AfterviewError, InviteError, TimelineError
 from afterview.formats import eventcodec
+from afterview.formats.icsread import Invitation
 from afterview.model import Interview, Me
 from afterview.tracker import commands as tracker
 from afterview.tracker import records
@@ -188,7 +189,9 @@ def _verdict(
     invited = _is_invitation(letter)
     invitation = None
     if invited and letter.calendar is not None:
-        invitation = _next_round(letter.calendar, interview, me, today)
+        # The message was delivered to the user: its recipients tell which attendee is them.
+        yours = me | frozenset(env.recipients)
+        invitation = _next_round(letter.calendar, interview, yours, today)
         if invitation is not None and invitation.start <= interview.start:
             # The same meeting sent again (an update, a reminder): no next round.
             invited, invitation = False, None
@@ -247,7 +250,7 @@ def _next_round(
         invitation = read_invitation(calendar, "the invitation in the message")
         interview = interview_from_invitation(
             invitation,
-            me=next(iter(sorted(me)), None),
+            me=_me_in(invitation, me),
             country=earlier.country,
             subdivision=earlier.subdivision,
             decision=None,
@@ -262,6 +265,18 @@ def _next_round(
     except (InviteError, AfterviewError, ValueError):  # ValueError: a calendar too odd to read
         return None  # the round is proposed without its date: the user adds it
     return interview._replace(candidate=earlier.candidate, channel=earlier.channel)
+
+
+def _me_in(invitation: Invitation, me: frozenset[str]) -> str | None:
+    """The user's own address among the invitation's people (they may have several)."""
+    present = {
+        person.email.casefold()
+        for event in invitation.events
+        for person in (event.organizer, *event.attendees)
+        if person is not None and person.email
+    }
+    mine = sorted(a.casefold() for a in me)
+    return next((a for a in mine if a in present), next(iter(mine), None))
 
 
 @dataclass(frozen=True)

@@ -82,10 +82,17 @@ def plan_interview(
     """
     from afterview.core.planner import make_plan
 
+    ignored: list[str] = []
     if policy is not None:
         interview = interview._replace(policy=policy)
     chosen = get_policy(interview.policy, base)
-    return make_plan(
+    if policy is not None:
+        # The file's skips were written for its own policy: one the chosen policy does
+        # not have is moot, not a mistake in the file.
+        labels = {s.id for s in chosen.steps}
+        ignored = [entry for entry in interview.skip if entry not in labels]
+        interview = interview._replace(skip=tuple(e for e in interview.skip if e in labels))
+    made = make_plan(
         interview,
         chosen,
         me,
@@ -94,3 +101,10 @@ def plan_interview(
         news=news,
         decision_on=decision_on,
     )
+    if not ignored:
+        return made
+    note = (
+        f"skip {', '.join(repr(e) for e in ignored)} ignored: policy '{chosen.name}' "
+        "has no such step"
+    )
+    return made._replace(warnings=(note, *made.warnings))

@@ -28,7 +28,7 @@ from afterview.core.timeline import resolve
 from afterview.errors import PolicyError, TrackerError
 from afterview.formats.eventcodec import stamp_of
 from afterview.formats.interviewfile import dumps_interview, parse_interview
-from afterview.model import Interview, Me, long_date, short_date
+from afterview.model import Interview, Interviewer, Me, long_date, short_date
 from afterview.policies import BUILT_IN, plan_interview
 from afterview.tracker.reconcile import contact_of, reconcile, utc_day
 from afterview.tracker.records import (
@@ -216,12 +216,41 @@ def edit(
         updated = _row_for(interview, row.id, row.created, row)
         # A timed event keeps its local time in its data; in another zone it is another
         # instant, so it changes even when its data does not.
-        rezoned = interview_of(row).timezone != interview.timezone
+        before = interview_of(row)
+        rezoned = before.timezone != interview.timezone
+        renamed = renames(before.interviewers, interview.interviewers)
         store.update_interview(updated)
         if key_of(updated.candidate) != key_of(row.candidate):
             # Events leave that candidate's feed without a stamp of their own.
             store.set_meta("feed_changed", stamp_of(now))
-        return reconcile(store, updated, now, me, "this edit", rezoned=rezoned)
+        return reconcile(store, updated, now, me, "this edit", rezoned=rezoned, renamed=renamed)
+
+
+def renames(old: tuple[Interviewer, ...], new: tuple[Interviewer, ...]) -> dict[str, str]:
+    """Corrected names: each new name (casefolded) mapped to the old name of the same person.
+
+    A person is the same when their e-mail address is, or else when they stand at the
+    same place in the list and their old name has gone from it.
+    """
+    key = str.casefold
+    old_names = {key(p.name.strip()) for p in old}
+    new_names = {key(p.name.strip()) for p in new}
+    gone = [p for p in old if key(p.name.strip()) not in new_names]
+    found: dict[str, str] = {}
+    for index, person in enumerate(new):
+        name = key(person.name.strip())
+        if name in old_names:
+            continue
+        match = next(
+            (p for p in gone if p.email and person.email and key(p.email) == key(person.email)),
+            None,
+        )
+        if match is None and index < len(old) and old[index] in gone:
+            match = old[index]
+        if match is not None:
+            gone.remove(match)
+            found[name] = key(match.name.strip())
+    return found
 
 
 def remove(store: Store, interview_id: str, *, now: dt.datetime, me: Me | None = None) -> None:

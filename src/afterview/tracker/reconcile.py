@@ -16,7 +16,7 @@ from afterview.core.planner import make_plan
 from afterview.core.policy import Policy
 from afterview.errors import PolicyError
 from afterview.formats.eventcodec import encode_followup, stamp_of, timeline_key, uid_for
-from afterview.model import FollowUp, Me, Plan, short_date
+from afterview.model import FollowUp, Interviewer, Me, Plan, short_date
 from afterview.policies import get_policy
 from afterview.tracker.records import (
     HANDLED,
@@ -85,18 +85,71 @@ def _pinned(followup: FollowUp, day: dt.date) -> FollowUp:
     return followup._replace(date=day, start=start, reason=reason + followup.reason)
 
 
+def _same_person(one: Interviewer, other: Interviewer) -> bool:
+    """The same person in two rounds: by profile, by address, or by name."""
+    if one.linkedin and other.linkedin:
+        return one.linkedin.rstrip("/").casefold() == other.linkedin.rstrip("/").casefold()
+    if one.email and other.email and one.email.casefold() == other.email.casefold():
+        return True
+    return one.name.strip().casefold() == other.name.strip().casefold()
+
+
+def asked_on_linkedin(store: Store, row: InterviewRow) -> list[Interviewer]:
+    """People an earlier round of this application already has a LinkedIn request for."""
+    asked: list[Interviewer] = []
+    seen = {row.id}
+    earlier_id = row.round_of
+    while earlier_id is not None and earlier_id not in seen:
+        seen.add(earlier_id)
+        earlier = store.get_interview(earlier_id)
+        if earlier is None:
+            break
+        names = {
+            (e.person or "").casefold()
+            for e in store.events_of(earlier.id)
+            if e.step == "linkedin" and e.status in ("planned", "done")
+        }
+        people = interview_of(earlier).interviewers
+        asked += [p for p in people if p.name.strip().casefold() in names]
+        earlier_id = earlier.round_of
+    return asked
+
+
 def _wants(
-    row: InterviewRow, plan: Plan, policy: Policy, existing: dict[str, EventRow]
+    row: InterviewRow,
+    plan: Plan,
+    policy: Policy,
+    existing: dict[str, EventRow],
+    asked: list[Interviewer] | None = None,
+    renamed: dict[str, str] | None = None,
 ) -> dict[str, _Want]:
+    # A person's events keep the UID they were first given, even after their name is
+    # corrected: look them up by step and person when the name-made UID is new.
+    by_person = {
+        (e.step, e.number, e.timeline, (e.person or "").casefold()): e.uid
+        for e in existing.values()
+        if e.person
+    }
     counted = {s.step for s in policy.steps if s.in_cadence}
     ending = row.outcome not in OPEN_OUTCOMES and row.outcome_on is not None
     news = row.outcome_on or dt.date.max
     wants: dict[str, _Want] = {}
     for followup in plan.followups:
+        person = followup.person
+        if (
+            followup.step == "linkedin"
+            and person is not None
+            and any(_same_person(person, other) for other in asked or ())
+        ):
+            continue  # one request per person: an earlier round already asks them
         timeline = row.timeline if followup.step in TIMELINE_STEPS else 0
         if timeline and row.decision_on is not None and followup.date < row.decision_on:
             continue  # a custom policy counting from the interview: that day is past the news
         uid = uid_for(timeline_key(row.id, timeline), followup)
+        if uid not in existing and followup.per_person and person is not None:
+            name = person.name.strip().casefold()
+            for known in (name, (renamed or {}).get(name, name)):
+                uid = by_person.get((followup.step, followup.number, timeline, known), uid)
         old = existing.get(uid)
         if old is not None and old.pinned is not None:
             followup = _pinned(followup, old.pinned)
@@ -145,16 +198,19 @@ def reconcile(
     advice: str = "",
     *,
     rezoned: bool = False,
+    renamed: dict[str, str] | None = None,
 ) -> Changes:
     """Make the stored events of ``row`` match its plan and state; refuse a rule-4 break.
 
     ``rezoned`` says the interview's time zone changed, which moves every timed event.
+    ``renamed`` maps a person's corrected name to the one their events were stored under
+    (both casefolded), so their events keep their UIDs.
     """
     stamp = stamp_of(now)
     stored = store.events_of(row.id)
     plan, policy = plan_for(row, me, stored)
     existing = {e.uid: e for e in stored}
-    wants = _wants(row, plan, policy, existing)
+    wants = _wants(row, plan, policy, existing, asked_on_linkedin(store, row), renamed)
     added: list[EventRow] = []
     changed: list[EventRow] = []
     cancelled: list[EventRow] = []
