@@ -211,3 +211,17 @@ def test_yearless_dates_are_refused_or_within_three_months(
     assert found is not None
     assert (found.month, found.day) == (month, number)
     assert interview <= found <= interview + dt.timedelta(days=92)
+
+
+def test_decision_of_the_wrong_type_gives_an_example_after_the_interview() -> None:
+    """decision = 3 in a file for Mon 1 Mar 2027 suggests 2027-03-08, not a fixed date."""
+    from afterview.errors import InterviewError
+    from afterview.formats.interviewfile import parse_interview
+
+    text = (
+        'company = "Acme"\nrole = "Analyst"\nstart = 2027-03-01T10:00:00\n'
+        'timezone = "Europe/London"\ncountry = "GB"\ndecision = 3\n'
+        '[[interviewers]]\nname = "Ana Ruiz"\nemail = "ana.ruiz@acme.example"\n'
+    )
+    with pytest.raises(InterviewError, match="2027-03-08"):
+        parse_interview(text, "test")
