@@ -87,7 +87,7 @@ def test_missing_holiday_data_is_one_warning_line(run_cli: RunCli, tmp_path: Pat
     gap = [line for line in result.stderr.splitlines() if "holiday data" in line]
     assert gap == [
         "warning: the holiday data has no full list of Sri Lanka's public holidays for 2027: "
-        "dates then are planned around weekends alone; add the employer's days off as "
+        "dates then may fall on holidays it does not know; add the employer's days off as "
         "'blackout' dates"
     ]
     assert "UserWarning" not in result.output
@@ -104,3 +104,22 @@ def test_workdays_and_closures_survive_a_round_trip() -> None:
     first = parse_interview(text, "test")
     again = parse_interview(dumps_interview(first), "again")
     assert (again.workdays, again.closures) == ((day("Tue 2026-12-29"),), False)
+
+
+def test_china_after_its_last_published_schedule_warns() -> None:
+    """A plan reaching 2027 in China, whose 2027 schedule is not in the data, says so."""
+    # The holidays library 0.109 has China's announced schedules up to 2026.
+    text = file_text("2026-12-21T10:00:00", "Asia/Shanghai", "CN")
+    made = plan_interview(parse_interview(text, "test"))
+    assert [w for w in made.warnings if "holiday data" in w] == [
+        "the holiday data has no full list of China's public holidays for 2027: dates then "
+        "may fall on holidays it does not know; add the employer's days off as 'blackout' dates"
+    ]
+
+
+def test_china_within_its_published_schedule_does_not_warn() -> None:
+    """A plan inside 2026 in China gets no holiday-data warning."""
+    made = plan_interview(
+        parse_interview(file_text("2026-06-01T10:00:00", "Asia/Shanghai", "CN"), "test")
+    )
+    assert not [w for w in made.warnings if "holiday data" in w]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from afterview.core.timeline import resolve
 from afterview.errors import TimelineError
@@ -189,3 +191,37 @@ def test_ambiguous_phrases_stay_refused(phrase: str) -> None:
     """Phrases with two readings are refused."""
     with pytest.raises(TimelineError):
         resolve(phrase, day(WED), place("US"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    interview=st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2030, 12, 31)),
+    month=st.integers(min_value=1, max_value=12),
+    number=st.integers(min_value=1, max_value=31),
+)
+def test_yearless_dates_are_refused_or_within_three_months(
+    interview: dt.date, month: int, number: int
+) -> None:
+    """A date without a year is refused, or lands from the interview to 92 days after it."""
+    phrase = f"{dt.date(2024, month, 1):%b} {number}"
+    try:
+        found = resolve(phrase, interview, place("GB-ENG")).date
+    except TimelineError:
+        return
+    assert found is not None
+    assert (found.month, found.day) == (month, number)
+    assert interview <= found <= interview + dt.timedelta(days=92)
+
+
+def test_decision_of_the_wrong_type_gives_an_example_after_the_interview() -> None:
+    """decision = 3 in a file for Mon 1 Mar 2027 suggests 2027-03-08, not a fixed date."""
+    from afterview.errors import InterviewError
+    from afterview.formats.interviewfile import parse_interview
+
+    text = (
+        'company = "Acme"\nrole = "Analyst"\nstart = 2027-03-01T10:00:00\n'
+        'timezone = "Europe/London"\ncountry = "GB"\ndecision = 3\n'
+        '[[interviewers]]\nname = "Ana Ruiz"\nemail = "ana.ruiz@acme.example"\n'
+    )
+    with pytest.raises(InterviewError, match="2027-03-08"):
+        parse_interview(text, "test")

@@ -78,7 +78,20 @@ def _employer_year(country: str, subdivision: str | None, year: int) -> _Year:
     outside = (end_year is not None and year > end_year) or (
         start_year is not None and year < start_year
     )
-    return _Year(first, flags, working, gap=bool(caught) or outside)
+    return _Year(first, flags, working, gap=bool(caught) or outside or _unpublished(entity, year))
+
+
+# Countries that set each year's holidays and make-up days by decree, published
+# late in the year before: the library knows only the years already announced.
+_ANNUAL_SCHEDULES = frozenset({"CN"})
+
+
+def _unpublished(entity: Any, year: int) -> bool:
+    """Whether ``year`` lies past the last announced schedule of such a country."""
+    if getattr(entity, "country", None) not in _ANNUAL_SCHEDULES:
+        return False
+    announced = getattr(entity, "special_public_holidays", None) or {}
+    return bool(announced) and year > max(announced)
 
 
 @lru_cache(maxsize=1024)
@@ -273,6 +286,7 @@ class BusinessCalendar:
 
     def holiday_name(self, day: dt.date) -> str | None:
         """The public holiday on ``day``, if any."""
+        self._year(day.year)  # fills in the year, keeping the library's warnings quiet
         name = self._entity.get(day)
         return str(name) if name else None
 
@@ -315,7 +329,7 @@ class BusinessCalendar:
         wanted = wanted.lower().strip()
         found: dict[str, dt.date] = {}
         for year in range(start.year, end.year + 1):
-            _ = dt.date(year, 1, 1) in self._entity  # fills in the year
+            self._year(year)  # fills in the year, keeping the library's warnings quiet
         for when, names in sorted(self._entity.items()):
             if not start <= when <= end:
                 continue

@@ -58,7 +58,7 @@ def make_plan(
         years = ", ".join(str(y) for y in gaps)
         found.append(
             f"the holiday data has no full list of {cal.country_name()}'s public holidays for "
-            f"{years}: dates then are planned around weekends alone; add the employer's days "
+            f"{years}: dates then may fall on holidays it does not know; add the employer's days "
             "off as 'blackout' dates"
         )
     return made._replace(warnings=tuple(found))

@@ -150,7 +150,7 @@ def interview_from_dict(
         interviewers=_interviewers(merged.get("interviewers"), text, where),
         subdivision=read.text_or_none("subdivision"),
         policy=read.text_or_none("policy") or "standard",
-        decision=_decision(merged.get("decision"), read),
+        decision=_decision(merged.get("decision"), read, start.date()),
         no_follow_ups=read.flag("no_follow_ups", False),
         channel=channel,
         blackout=_dates(read, "blackout"),
@@ -246,15 +246,17 @@ def _dates(read: _Reader, key: str) -> tuple[dt.date, ...]:
     return tuple(sorted(set(days)))
 
 
-def _decision(value: Any, read: _Reader) -> str | None:
+def _decision(value: Any, read: _Reader, day: dt.date) -> str | None:
     if value is None:
         return None
+    # The example is a week after the interview, so it is a date the user could mean.
+    example = (day + dt.timedelta(days=7)).isoformat()
     if isinstance(value, dt.datetime):
-        read.fail("decision", "is a date and time: give a date such as 2026-12-04")
+        read.fail("decision", f"is a date and time: give a date such as {example}")
     if isinstance(value, dt.date):
         return value.isoformat()
     if not isinstance(value, str):
-        read.fail("decision", 'must be text such as "by Friday" or a date such as 2026-12-04')
+        read.fail("decision", f'must be text such as "by Friday" or a date such as {example}')
     return str(value).strip() or None
 
 
