@@ -66,7 +66,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from afterview.core.addresses import clean_address
+from afterview.core.addresses import clean_address, domain_of, is_mailing_list, is_service
 from afterview.errors import InviteError, PlaceError
 from afterview.formats.icsread import Invitation, InviteEvent
 from afterview.invite.guesses import (
@@ -79,6 +79,7 @@ from afterview.invite.guesses import (
     known_names,
     notes_of,
     role_from_summary,
+    spelled_as_written,
     suggest_country,
     zoom_host,
 )
@@ -215,7 +216,10 @@ def _who_am_i(
     """
     if clean_address(given):
         return clean_address(given), None
-    if clean_address(inv.recipient):
+    recipient = clean_address(inv.recipient)
+    if recipient and (is_mailing_list(recipient) or recipient.replace("@", ".") in inv.lists):
+        recipient = None  # sent to a list: its address is nobody's own
+    if recipient:
         note = f"You: {clean_address(inv.recipient)}, the address the e-mail was sent to."
         return clean_address(inv.recipient), note
     if clean_address(settings):
@@ -249,7 +253,16 @@ def _company_and_role(
     names = known_names(loop)
     titles = [event.summary.translate(_DASHES) for event in loop]
     from_title = next((c for t in titles if (c := company_from_summary(t, names))), None)
+    organizer = loop[0].organizer
+    robot = organizer is not None and organizer.email and is_service(organizer.email)
+    if robot and not from_title and domain != domain_of(organizer.email if organizer else ""):
+        # Sent by a robot of a service or a list, with no company in the title: the
+        # attendees' domains may be anyone's (a list's members), so nothing is guessed.
+        domain = None
     found_company = (company or "").strip() or choose_company(domain, from_title)
+    if found_company and not company and domain:
+        texts = [*titles, *(e.description or "" for e in loop), *(e.location or "" for e in loop)]
+        found_company = spelled_as_written(found_company, texts)
     found_role = (role or "").strip() or next(
         (r for t in titles if (r := role_from_summary(t, names, from_title))), None
     )
