@@ -191,3 +191,24 @@ def test_utf16_calendar_bytes_read_directly() -> None:
     """read_invitation itself accepts UTF-16 with a byte-order mark."""
     inv = read_invitation((INVITES / "utf16-export.ics").read_bytes(), "utf16.ics")
     assert inv.events[0].zone == "Asia/Tokyo"
+
+
+@freeze_time("2026-11-20")
+def test_eml_addressee_is_the_user_even_when_settings_name_another() -> None:
+    """The To: of a saved e-mail is left out as the user, over the settings' address."""
+    inv = load_invitation(INVITES / "gmail-invite.eml")
+    got = interview_from_invitation(
+        inv,
+        me=None,
+        my_address="alex.kim@elsewhere.example",
+        country="GB",
+        subdivision=None,
+        decision=None,
+        policy=None,
+        timezone=None,
+        defaults={},
+        ask=None,
+        today=dt.date(2026, 11, 20),
+    )
+    assert "Alex Morgan" not in [p.name for p in got.interviewers]
+    assert got.notes is not None and "the address the e-mail was sent to" in got.notes
