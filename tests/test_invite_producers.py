@@ -212,3 +212,14 @@ def test_eml_addressee_is_the_user_even_when_settings_name_another() -> None:
     )
     assert "Alex Morgan" not in [p.name for p in got.interviewers]
     assert got.notes is not None and "the address the e-mail was sent to" in got.notes
+
+
+def test_acronyms_keep_the_spelling_the_invitation_writes() -> None:
+    """A short domain name is an acronym (ibm.com: IBM); a longer one takes the text's case."""
+    from afterview.invite.guesses import company_from_domain, spelled_as_written
+
+    assert company_from_domain("de.ibm.com") == "IBM"
+    assert company_from_domain("northwind-traders.com") == "Northwind Traders"
+    texts = ["Your interview at NVIDIA Santa Clara"]
+    assert spelled_as_written(company_from_domain("nvidia.com"), texts) == "NVIDIA"
+    assert spelled_as_written("Northwind Traders", ["see you soon"]) == "Northwind Traders"
