@@ -537,12 +537,17 @@ def test_no_reply_organizer_groups_and_non_participants_are_skipped() -> None:
 
 
 def test_google_calendar_service_organizer_is_skipped() -> None:
-    """calendar-notification@google.com is a service, never an interviewer or the company."""
+    """calendar-notification@google.com is never an interviewer, and names no company."""
     body = simple("Data Engineer interview", "ATTENDEE;CN=Kim Lee:mailto:kim.lee@acme.example")
     body = body.replace(PRIYA, "ORGANIZER:mailto:calendar-notification@google.com")
-    got = build(calendar(body), me=ME, country="US")
+    with pytest.raises(InviteError, match="cannot tell the company"):
+        build(calendar(body), me=ME, country="US")
+    got = build(calendar(body), me=ME, country="US", company="Acme")
     assert [p.name for p in got.interviewers] == ["Kim Lee"]
-    assert got.company == "Acme"
+    titled = simple(
+        "Data Engineer interview with Acme", "ATTENDEE;CN=Kim Lee:mailto:kim.lee@acme.example"
+    ).replace(PRIYA, "ORGANIZER:mailto:calendar-notification@google.com")
+    assert build(calendar(titled), me=ME, country="US").company == "Acme"
 
 
 def test_people_with_one_name_are_told_apart() -> None:

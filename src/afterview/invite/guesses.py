@@ -33,7 +33,18 @@ GENERIC_CCTLDS = words(
 )
 
 
-_KEYWORD = r"(?:interviews?|screen(?:ing)?|on-?site|loop)"
+# English, German, French and Spanish words for the interview itself.
+_KEYWORD = (
+    r"(?:interviews?|screen(?:ing)?|on-?site|loop|vorstellungsgespr(?:ä|ae)ch|"
+    r"bewerbungsgespr(?:ä|ae)ch|entretiens?|entrevistas?)"
+)
+
+
+# "Interview Fenwick & Rowe - Product Designer (Alex Morgan)": company, then role.
+_SHAPED = (
+    rf"(?i)^{_KEYWORD}\s+(?!(?:with|at|for|mit|avec|con|bei|chez)\b)"
+    r"(?P<company>[^-|:()]+?)\s+[-|:]\s+(?P<role>[^()]+?)(?:\s*\([^()]*\))?$"
+)
 
 
 _ROLE_FOR = rf"(?i)\b{_KEYWORD}\b.*?\bfor\s+(?:the\s+|a\s+|an\s+)?(?P<role>.+)$"
@@ -46,8 +57,14 @@ _ROLE_AFTER = rf"(?i)\b{_KEYWORD}\s*(?:[-:|])\s*(?P<role>.+)$"
 
 
 _COMPANY_WITH = (
-    r"(?i)\b(?:interviews?|screen(?:ing)?|chat|call|conversation|meeting|on-?site)\s+"
-    r"(?:with|at)\s+(?P<company>.+)$"
+    rf"(?i)\b(?:{_KEYWORD}|chat|call|conversation|meeting)\s+"
+    r"(?:with|at|mit|bei|avec|chez|con)\s+(?P<company>.+)$"
+)
+
+
+# "Interview with Northwind Traders - Data Engineer": the role after the company.
+_ROLE_WITH = (
+    rf"(?i)^{_KEYWORD}\s+(?:with|at|mit|bei|avec|chez|con)\s+[^-|:]+?\s*[-|:]\s+(?P<role>.+)$"
 )
 
 
@@ -161,7 +178,9 @@ def _notes_name(name: str) -> str:
     "CN=Paul Wulf/OU=Germany/O=IBM" are "Paul Wulf"."""
     if "/" not in name or "@" in name or "://" in name:
         return name
-    first = name.split("/", 1)[0].strip()
+    first, *rest = [part.strip() for part in name.split("/")]
+    if not all(re.match(r"^(?:[A-Za-z]{1,2}=)?[^\W\d_][\w&.-]*$", part) for part in rest):
+        return name  # "Conf Room 4/2204 (12)" is a room's name, not a Notes hierarchy
     if first[:3].upper() == "CN=":
         first = first[3:].strip()
     return first or name
@@ -242,17 +261,29 @@ def spelled_as_written(company: str, texts: list[str]) -> str:
     return company
 
 
+# Legal forms a title may add to the name a domain gives: "Lumière SA" for lumiere.fr.
+_LEGAL_FORMS = words("sa sas sarl ag gmbh kg se inc llc ltd plc co corp bv nv ab as oy spa srl kk")
+
+
 def choose_company(domain: str | None, from_summary: str | None) -> str | None:
     if domain is None:
         return from_summary
     named = company_from_domain(domain)
     if from_summary and _letters(from_summary) == _letters(named):
         return from_summary  # the title spells it as the company does: "OpenAI", not "Openai"
+    if from_summary:
+        *head, last = from_summary.split() or [""]
+        legal = bool(head) and last.casefold().strip(".") in _LEGAL_FORMS
+        if legal and _letters(" ".join(head)) == _letters(named):
+            return from_summary  # "Lumière SA" for lumiere.fr
     return named or from_summary
 
 
 def _letters(text: str) -> str:
-    return "".join(c for c in text.casefold() if c.isalnum())
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in plain if c.isalnum() and not unicodedata.combining(c))
 
 
 def _segment(text: str) -> str:
@@ -274,6 +305,12 @@ def role_from_summary(summary: str, names: set[str], company: str | None = None)
     """The role a title names, or None: "Interview: Alex Morgan for Senior Data Engineer"."""
     text = " ".join(summary.translate(_DASHES).split())
     found: list[str] = []
+    match = re.search(_SHAPED, text)
+    if match:  # "Interview Fenwick & Rowe - Product Designer (Alex Morgan)"
+        found.append(match["role"])
+    match = re.search(_ROLE_WITH, text)
+    if match:  # "Interview with Northwind Traders - Data Engineer"
+        found.append(_segment(match["role"]))
     match = re.search(_ROLE_FOR, text)
     if match:  # "... for Senior Data Engineer: System design"
         found.append(_segment(match["role"]))
@@ -284,6 +321,7 @@ def role_from_summary(summary: str, names: set[str], company: str | None = None)
     if match:  # "Interview - Senior Data Engineer - Alex Morgan"
         found.extend(_segment(part) for part in re.split(_PARTS, match["role"]))
     for candidate in found:
+        candidate = candidate.strip(" -|:")
         role = _strip_stage(_without_company(_strip_stage(candidate), company))
         if _plausible(role, names, company):
             return role
@@ -307,6 +345,9 @@ def _plausible(text: str, names: set[str], company: str | None) -> bool:
 def company_from_summary(summary: str, names: set[str]) -> str | None:
     """The company a title names, or None: "Interview with Northwind Traders"."""
     text = " ".join(summary.translate(_DASHES).split())
+    shaped = re.search(_SHAPED, text)
+    if shaped and _plausible(shaped["company"].strip(), names, None):
+        return shaped["company"].strip()
     for pattern in (_COMPANY_WITH, _COMPANY_AT):
         match = re.search(pattern, text)
         if match:

@@ -10,12 +10,13 @@ Decisions, each one a line a user can rely on:
 
 - **Time zone.** A TZID keeps its zone (Windows names such as "Pacific Standard
   Time" map to IANA through icalendar's CLDR table); ``--timezone`` does not move
-  it. UTC times (Zoom, schedulers) and zones known only by their VTIMEZONE are
-  instants: they take ``--timezone``, else the settings' zone, else a question
-  (offering the invitation's own hint: X-WR-TIMEZONE or Zoom's TZID line), else
-  that hint, else stay in UTC with a line in the notes. Floating times (no zone at
-  all) take ``--timezone``, else X-WR-TIMEZONE, else the settings' zone, else a
-  question, else an InviteError: a floating time cannot be guessed.
+  it. UTC times (Google Calendar, Zoom, schedulers) and zones known only by their
+  VTIMEZONE are instants: they take ``--timezone``, else the one zone of the
+  employer's country or region (invite/zones.py), else the invitation's own hint
+  (Zoom's TZID line, X-WR-TIMEZONE, Google's ``ctz=`` links, the e-mail's Date
+  offset), else the settings' zone when it is one of the country's, else a
+  question, else an InviteError. Floating times read X-WR-TIMEZONE first. The
+  notes say where a chosen zone came from; a plan is never made in UTC.
 - **A loop.** Every timed, non-cancelled event that starts on the first one's
   local day or the next (``LOOP_DAYS``) is part of the loop: a day of
   back-to-back interviews, or an onsite over two days. Start is the first start,
@@ -25,13 +26,18 @@ Decisions, each one a line a user can rely on:
   meetings are left out, and the notes say so.
 - **People.** The organizer comes first (usually the recruiter, so check-ins go
   there), then the attendees in the file's order, each once. Left out: the user
-  (``me``, which the CLI takes from --me, AFTERVIEW_EMAIL or the settings; else
-  the .eml's addressee), rooms and resources (CUTYPE ROOM/RESOURCE, or Google's
-  resource calendars), groups, declined, delegated and non-participant
-  attendees, and no-reply or calendar-service addresses. A missing name (Google
-  writes the address as CN) becomes the address's local part, "priya.raman" ->
-  "Priya Raman"; Outlook's "Raman, Priya" becomes "Priya Raman". Zoom's own .ics
-  names no one, so its "<host> is inviting you" line names the interviewer.
+  (``me``: --me or AFTERVIEW_EMAIL, else the .eml's addressee, which wins over the
+  settings' address because the invitation went there, else the settings; with
+  none and several people invited, a question or a refusal), rooms and resources
+  (CUTYPE ROOM/RESOURCE, or Google's resource calendars), groups and mailing
+  lists (lists.* hosts, "-devel@"-style addresses, the e-mail's List-Id),
+  declined, delegated and non-participant attendees, and no-reply or
+  calendar-service addresses. RFC 6638's EMAIL= gives the address of a principal
+  URL. A missing name (Google writes the address as CN) becomes the address's
+  local part, "priya.raman" -> "Priya Raman"; Outlook's "Raman, Priya" becomes
+  "Priya Raman" (only for a person's name); Lotus Notes' "Paul Wulf/Germany/IBM"
+  becomes "Paul Wulf". Zoom's own .ics names no one, so its "<host> is inviting
+  you" line names the interviewer.
 - **Company.** ``--company``, else the organizer's domain ("northwind-traders.com"
   -> "Northwind Traders"), else the interviewers' most common work domain, else
   the title ("Interview with Northwind Traders", "Northwind Traders <> Alex
@@ -66,7 +72,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from afterview.core.addresses import clean_address
+from afterview.core.addresses import clean_address, domain_of, is_mailing_list, is_service
 from afterview.core.zones import known_zone, zone_problem
 from afterview.errors import InviteError, PlaceError
 from afterview.formats.icsread import Invitation, InviteEvent
@@ -80,6 +86,7 @@ from afterview.invite.guesses import (
     known_names,
     notes_of,
     role_from_summary,
+    spelled_as_written,
     suggest_country,
     zoom_host,
 )
@@ -216,7 +223,10 @@ def _who_am_i(
     """
     if clean_address(given):
         return clean_address(given), None
-    if clean_address(inv.recipient):
+    recipient = clean_address(inv.recipient)
+    if recipient and (is_mailing_list(recipient) or recipient.replace("@", ".") in inv.lists):
+        recipient = None  # sent to a list: its address is nobody's own
+    if recipient:
         note = f"You: {clean_address(inv.recipient)}, the address the e-mail was sent to."
         return clean_address(inv.recipient), note
     if clean_address(settings):
@@ -250,7 +260,16 @@ def _company_and_role(
     names = known_names(loop)
     titles = [event.summary.translate(_DASHES) for event in loop]
     from_title = next((c for t in titles if (c := company_from_summary(t, names))), None)
+    organizer = loop[0].organizer
+    robot = organizer is not None and organizer.email and is_service(organizer.email)
+    if robot and not from_title and domain != domain_of(organizer.email if organizer else ""):
+        # Sent by a robot of a service or a list, with no company in the title: the
+        # attendees' domains may be anyone's (a list's members), so nothing is guessed.
+        domain = None
     found_company = (company or "").strip() or choose_company(domain, from_title)
+    if found_company and not company and domain:
+        texts = [*titles, *(e.description or "" for e in loop), *(e.location or "" for e in loop)]
+        found_company = spelled_as_written(found_company, texts)
     found_role = (role or "").strip() or next(
         (r for t in titles if (r := role_from_summary(t, names, from_title))), None
     )
