@@ -5,7 +5,16 @@ libraries it needs when it runs, so ``afterview --help`` loads neither the calen
 nor the holiday library.
 """
 
-from afterview.cli import backup, configure, planning, serving, track, wizard
+from afterview.cli import backup, configure, maintenance, planning, serving, track, wizard
 from afterview.cli.app import main
 
-__all__ = ["backup", "configure", "main", "planning", "serving", "track", "wizard"]
+__all__ = [
+    "backup",
+    "configure",
+    "main",
+    "maintenance",
+    "planning",
+    "serving",
+    "track",
+    "wizard",
+]

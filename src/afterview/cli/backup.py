@@ -73,7 +73,7 @@ def import_command(file: Path, db: str | None) -> None:
     # Read one interview at a time: an export of thousands is never held whole.
     from afterview.tracker import backup
 
-    with _open_export(file) as source, open_store(db) as store:
+    with _open_export(file) as source, open_store(db, writing=True) as store:
         imported = backup.import_file(store, source, now=now_utc(), where=str(file))
     click.echo(f"Imported {len(imported.added)}, skipped {len(imported.skipped)} already tracked.")
 

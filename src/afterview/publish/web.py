@@ -9,27 +9,33 @@ change when the data does, so its ETag and Last-Modified let clients ask cheaply
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email.utils
+import logging
 import re
 import socket
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
+import h11
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from afterview.errors import AfterviewError
+from afterview.errors import AddressError, AfterviewError
 from afterview.publish import feed
 from afterview.publish.links import FILENAME, base_url, feed_links, is_loopback
 from afterview.publish.page import AGENDA_DAYS, render_page
 from afterview.tracker.queries import list_interviews, next_actions
-from afterview.tracker.store import ChangeWatcher, Store
+from afterview.tracker.store import ChangeWatcher, Store, Version
 from afterview.tracker.tokens import scope_of_token
 
 DEFAULT_HOST = "127.0.0.1"
@@ -56,6 +62,25 @@ NOT_FOUND_TEXT = "Not Found\n"
 
 
 ERROR_TEXT = "afterview could not read its tracker: see the terminal running afterview serve.\n"
+
+
+MISDIRECTED_TEXT = "This server does not answer for that host name.\n"
+
+
+TOO_LARGE_TEXT = "This server takes no request bodies.\n"
+
+
+REQUEST_TIMEOUT = 10.0  # seconds a client has to send a request's head, and again its body
+
+
+MAX_CONNECTIONS = 256  # open connections; past it, the one waiting longest for a request goes
+
+
+MAX_BODY = 1024  # bytes of request body accepted: every route is GET or HEAD
+
+
+# Names that only ever reach this machine: a browser tricked by DNS rebinding sends another.
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
 
 
 Clock = Callable[[], dt.datetime]
@@ -138,18 +163,22 @@ def make_app(
     reminder: dt.time = feed.DEFAULT_REMINDER,
     warn: Warn | None = None,
     memory: int = FEED_MEMORY,
+    public_url: str | None = None,
 ) -> Starlette:
     """The ASGI app: ``/``, ``/<token>/`` and ``/feed/<token>.ics`` over the tracker at db_path.
 
     ``now`` returns an aware datetime (tests pass a fixed one); ``warn`` hears about
     server-side problems, which the client only sees as a generic 500; ``memory`` is
-    how many bytes of rendered feeds the app keeps to answer again.
+    how many bytes of rendered feeds the app keeps to answer again; ``public_url`` is
+    the address the world reaches the server at (every link then uses it, and the page
+    offers Google Calendar's buttons, since Google can fetch from there).
     """
     clock: Clock = now or (lambda: dt.datetime.now(dt.UTC))
+    public = public_url.rstrip("/") if public_url else None
 
     def problem(error: AfterviewError) -> Response:
         if warn is not None:
-            warn(f"error: {error}")
+            warn(str(error))
         return PlainTextResponse(ERROR_TEXT, status_code=500, headers={"Cache-Control": "no-store"})
 
     def root(request: Request) -> Response:
@@ -161,15 +190,39 @@ def make_app(
     # a conditional one with its 304 and the others with the same bytes (kept while
     # they fit ``memory``, the feeds asked for most recently first).
     known: dict[str, _Answer] = {}
+    # The page of each token, rendered once per data version, day and address.
+    pages: dict[str, tuple[tuple[Version, dt.date, str], bytes]] = {}
     remembering = threading.Lock()  # requests run on several threads at once
+    # One render at a time: requests that arrive while a feed is being rendered wait and
+    # share its bytes instead of each rendering (and holding) a copy of their own.
+    rendering = threading.Lock()
+    generation = [0]
+
+    def look() -> Version | None:
+        """The tracker's version now; a new file (or none) forgets every answer."""
+        version = watcher.version()
+        if watcher.generation != generation[0]:
+            with remembering:
+                generation[0] = watcher.generation
+                known.clear()
+                pages.clear()
+        return version
+
+    def open_store() -> Store:
+        # A deleted tracker is an error, never a new empty file served as the truth.
+        return Store(db_path, create=False)
+
+    def remembered(token: str, key: tuple[Version, dt.date] | None) -> _Answer | None:
+        seen = known.get(token)
+        return seen if key is not None and seen is not None and seen.key == key else None
 
     def feed_file(request: Request) -> Response:
         token = request.path_params["token"]
-        version = watcher.version()
+        version = look()
         moment = clock()
         key = (version, moment.date()) if version is not None else None
-        seen = known.get(token)
-        if key is not None and seen is not None and seen.key == key:
+        seen = remembered(token, key)
+        if seen is not None:
             info = seen.info
             if _unchanged(request, _etag(info), info.last_modified):
                 return Response(status_code=304, headers=_feed_headers(info))
@@ -178,45 +231,68 @@ def make_app(
                     if known.get(token) is seen:
                         known[token] = known.pop(token)
                 return _feed_response(request, seen.data, info)
-        try:
-            with Store(db_path) as store:
-                scope = scope_of_token(store, token)
-                if scope is None:
-                    with remembering:
-                        known.pop(token, None)
-                    return _not_found()
-                data, info = feed.render_feed(
-                    store, now=moment, candidate=scope.candidate, reminder=reminder
-                )
-        except AfterviewError as error:
-            return problem(error)
-        if key is not None:
-            with remembering:
-                known.pop(token, None)
-                known[token] = _Answer(key, info, data)
-                _keep_within(known, memory)
+        with rendering:
+            seen = remembered(token, key)  # rendered while this request waited
+            if seen is not None and seen.data is not None:
+                return _feed_response(request, seen.data, seen.info)
+            try:
+                with open_store() as store:
+                    scope = scope_of_token(store, token)
+                    if scope is None:
+                        with remembering:
+                            known.pop(token, None)
+                        return _not_found()
+                    data, info = feed.render_feed(
+                        store, now=moment, candidate=scope.candidate, reminder=reminder
+                    )
+            except AfterviewError as error:
+                return problem(error)
+            if key is not None:
+                with remembering:
+                    known.pop(token, None)
+                    known[token] = _Answer(key, info, data)
+                    _keep_within(known, memory)
         return _feed_response(request, data, info)
 
     def page(request: Request) -> Response:
         token = request.path_params["token"]
+        version = look()
         moment = clock()
         today = moment.astimezone().date()
-        try:
-            with Store(db_path) as store:
-                scope = scope_of_token(store, token)
-                if scope is None:
-                    return _not_found()
-                tracked = list_interviews(
-                    store, today=today, include_all=True, candidate=scope.candidate
-                )
-                agenda = next_actions(
-                    store, today=today, days=AGENDA_DAYS, candidate=scope.candidate
-                )
-        except AfterviewError as error:
-            return problem(error)
-        links = feed_links(_base(request), token)
-        text = render_page(scope, tracked, agenda.actions, links, request.url.hostname or "")
-        return HTMLResponse(text, headers=_PAGE_HEADERS)
+        base = public or _base(request)
+        key = (version, today, base) if version is not None else None
+        seen = pages.get(token)
+        if key is not None and seen is not None and seen[0] == key:
+            return HTMLResponse(seen[1], headers=_PAGE_HEADERS)
+        with rendering:
+            seen = pages.get(token)
+            if key is not None and seen is not None and seen[0] == key:
+                return HTMLResponse(seen[1], headers=_PAGE_HEADERS)
+            try:
+                with open_store() as store:
+                    scope = scope_of_token(store, token)
+                    if scope is None:
+                        with remembering:
+                            pages.pop(token, None)
+                        return _not_found()
+                    tracked = list_interviews(
+                        store, today=today, include_all=True, candidate=scope.candidate
+                    )
+                    agenda = next_actions(
+                        store, today=today, days=AGENDA_DAYS, candidate=scope.candidate
+                    )
+            except AfterviewError as error:
+                return problem(error)
+            links = feed_links(base, token)
+            hostname = urlsplit(base).hostname or ""
+            text = render_page(
+                scope, tracked, agenda.actions, links, hostname, public=public is not None
+            )
+            body = text.encode("utf-8")
+            if key is not None:
+                with remembering:
+                    pages[token] = (key, body)
+        return HTMLResponse(body, headers=_PAGE_HEADERS)
 
     async def missing(request: Request, exc: Exception) -> Response:
         return _not_found()
@@ -234,7 +310,7 @@ def make_app(
 class _Answer(NamedTuple):
     """A feed as last answered: for which data version and day, its ETag and its bytes."""
 
-    key: tuple[int, dt.date]
+    key: tuple[Version, dt.date]
     info: feed.FeedInfo
     data: bytes | None
 
@@ -283,6 +359,208 @@ def _feed_response(request: Request, data: bytes, info: feed.FeedInfo) -> Respon
     return Response(data, headers=headers)
 
 
+class Exposure(NamedTuple):
+    """How the server is reached: the public address, if any, and the proxies it trusts."""
+
+    public_url: str | None = None
+    proxies: tuple[str, ...] = ()
+
+
+def allowed_hosts(public_url: str | None) -> frozenset[str]:
+    """The host names a request may name: the loopback names and the public URL's host."""
+    names = set(LOOPBACK_NAMES)
+    if public_url:
+        host = urlsplit(public_url).hostname
+        if host:
+            names.add(host.casefold())
+            if ":" in host:
+                names.add(f"[{host.casefold()}]")
+    return frozenset(names)
+
+
+def host_name(header: str) -> str | None:
+    """The name in a Host header (``example.org:8443`` -> ``example.org``), or None."""
+    value = header.strip()
+    if not _HOST.fullmatch(value):
+        return None
+    if value.startswith("["):
+        return value[: value.index("]") + 1].casefold()
+    return value.rsplit(":", 1)[0].casefold() if ":" in value else value.casefold()
+
+
+class Guard:
+    """ASGI middleware in front of the app: the Host check, bounded bodies, one-line errors.
+
+    A request naming any host but the allowed ones gets 421 (DNS rebinding: a page on
+    another site that resolves its name to 127.0.0.1 sends its own name). A request with
+    a body gets 413 unless it is tiny: every route is GET or HEAD. An exception the app
+    did not expect becomes a 500 and one line through ``warn``, never a traceback.
+    """
+
+    def __init__(self, app: ASGIApp, hosts: frozenset[str], warn: Warn | None = None) -> None:
+        self.app = app
+        self.hosts = hosts
+        self.warn = warn
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v for k, v in scope.get("headers", [])}
+        name = host_name(headers.get("host", b"").decode("latin-1"))
+        if name is None or name not in self.hosts:
+            await _plain(send, 421, MISDIRECTED_TEXT)
+            return
+        length = headers.get("content-length", b"0").decode("latin-1").strip()
+        if b"transfer-encoding" in {k.encode() for k in headers} or not (
+            length.isdigit() and int(length) <= MAX_BODY
+        ):
+            await _plain(send, 413, TOO_LARGE_TEXT)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as error:  # a bug: one line in the terminal, a plain 500 outside
+            if self.warn is not None:
+                self.warn(f"internal error ({type(error).__name__}: {error}); please report it")
+            if not started:
+                await _plain(send, 500, ERROR_TEXT)
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    body = text.encode("utf-8")
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class GuardedProtocol(H11Protocol):
+    """uvicorn's HTTP/1.1 connection with the limits a server on the internet needs.
+
+    uvicorn closes idle kept-alive connections but gives a client forever to send a
+    request: 300 connections that send a byte a minute would each be held open. Here a
+    request's head must arrive within ``timeout`` seconds, and its body within as long
+    again; and past ``MAX_CONNECTIONS`` the connection that has waited longest without
+    a request is closed to make room, so slow clients cannot lock the others out.
+    """
+
+    timeout = REQUEST_TIMEOUT
+    limit = MAX_CONNECTIONS
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._deadline: asyncio.TimerHandle | None = None
+        self._phase: object = None
+        self._waiting_since = self.loop.time()
+        self._track()
+        if len(self.connections) > self.limit:
+            self._make_room()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        self._track()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._waiting_since = self.loop.time()
+        self._track()
+
+    def _waiting(self) -> bool:
+        """Whether the client owes the server (part of) a request: head or body."""
+        state = self.conn.their_state
+        if state is h11.IDLE:
+            # Between requests on a kept-alive connection, uvicorn's own idle timer runs.
+            return self.conn.our_state is h11.IDLE and self.timeout_keep_alive_task is None
+        return state is h11.SEND_BODY
+
+    def _track(self) -> None:
+        if self.transport.is_closing():
+            self._disarm()
+            return
+        phase = self.conn.their_state if self._waiting() else None
+        if phase is None:
+            self._disarm()
+        elif phase is not self._phase:
+            self._disarm()
+            self._deadline = self.loop.call_later(self.timeout, self._too_slow)
+        self._phase = phase
+
+    def _disarm(self) -> None:
+        deadline = getattr(self, "_deadline", None)
+        if deadline is not None:
+            deadline.cancel()
+        self._deadline = None
+        self._phase = None
+
+    def _too_slow(self) -> None:
+        self._deadline = None
+        if not self.transport.is_closing() and self._waiting():
+            self.transport.close()
+
+    def _make_room(self) -> None:
+        idle = [
+            c
+            for c in self.connections
+            if isinstance(c, GuardedProtocol) and c._waiting() and not c.transport.is_closing()
+        ]
+        if not idle:
+            self.transport.close()
+            return
+        oldest = min(idle, key=lambda c: c._waiting_since)
+        oldest.transport.close()
+
+
+class OneLine(logging.Formatter):
+    """uvicorn's messages as one line each, without a library's traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage().strip().splitlines()
+        return f"afterview serve: {text[0] if text else record.levelname.lower()}"
+
+    def formatException(self, ei: Any) -> str:
+        return ""
+
+
+LOG_CONFIG: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"one_line": {"()": f"{__name__}.OneLine"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "one_line",
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "loggers": {
+        "uvicorn": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "uvicorn.error": {"level": "WARNING"},
+        "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+    },
+}
+
+
 def serve(
     db_path: str | Path,
     host: str = DEFAULT_HOST,
@@ -292,30 +570,52 @@ def serve(
     ready: Callable[[str], None] | None = None,
     now: Clock | None = None,
     reminder: dt.time = feed.DEFAULT_REMINDER,
+    exposure: Exposure | None = None,
+    timeout: float = REQUEST_TIMEOUT,
 ) -> None:
     """Serve the page and feed until interrupted (Ctrl+C or SIGTERM).
 
     Warns through ``warn`` when ``host`` is not loopback; ``ready`` gets the server's
-    base address once it listens (``port`` 0 picks a free one).
+    base address once it listens (``port`` 0 picks a free one). ``exposure`` names the
+    public address and the proxies trusted for X-Forwarded-*; ``timeout`` is how long a
+    client has to send a request. A damaged tracker is refused before anything listens.
     """
-    with Store(db_path):
-        pass  # a missing folder or a damaged database is reported now, not on the first request
+    with Store(db_path) as store:
+        store.verify()  # damage is reported now, not spread by the first request
     if not is_loopback(host):
         warn(
-            f"warning: serving on {host}: other machines can reach this server, and its feed "
-            "holds personal data (companies, names, e-mail addresses). Anyone who learns a "
-            "link can read it: prefer 127.0.0.1 behind an HTTPS tunnel."
+            f"serving on {host}: other machines can reach this server, and its feed holds "
+            "personal data (companies, names, e-mail addresses); anyone who learns a link "
+            "can read it"
         )
     sock = listen(host, port)
     bound = sock.getsockname()[1]
-    app = make_app(db_path, now=now, reminder=reminder, warn=warn)
+    exposure = exposure or Exposure()
+    public = exposure.public_url
+    app = Guard(
+        make_app(db_path, now=now, reminder=reminder, warn=warn, public_url=public),
+        allowed_hosts(public),
+        warn,
+    )
+    protocol = type("Protocol", (GuardedProtocol,), {"timeout": timeout})
     # No access log: every address on this server carries the secret token.
     config = uvicorn.Config(
-        app, log_level="warning", access_log=False, server_header=False, timeout_graceful_shutdown=5
+        app,
+        log_config=LOG_CONFIG,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        date_header=True,
+        timeout_graceful_shutdown=5,
+        timeout_keep_alive=5,
+        http=protocol,
+        lifespan="off",
+        proxy_headers=bool(exposure.proxies),
+        forwarded_allow_ips=list(exposure.proxies) or None,
     )
     server = uvicorn.Server(config)
     if ready is not None:
-        ready(base_url(host, bound))
+        ready(public or base_url(host, bound))
     try:
         server.run(sockets=[sock])
     finally:
@@ -332,7 +632,7 @@ def listen(host: str, port: int) -> socket.socket:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (socket.gaierror, UnicodeError) as error:
-        raise AfterviewError(f"cannot serve on {host}: {error}") from None
+        raise AddressError(f"cannot serve on {host}: {error}", hint="--host") from None
     family, kind, proto, _name, address = infos[0]
     sock = socket.socket(family, kind, proto or socket.IPPROTO_TCP)
     try:
@@ -343,7 +643,7 @@ def listen(host: str, port: int) -> socket.socket:
     except OSError as error:
         sock.close()
         reason = error.strerror or str(error)
-        raise AfterviewError(
+        raise AddressError(
             f"cannot serve on {host}:{port}: {reason} (is another afterview serve running? "
             "choose another --port)"
         ) from None

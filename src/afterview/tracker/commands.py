@@ -312,9 +312,20 @@ def _find(
 
 
 def mark(
-    store: Store, interview_id: str, step: str, status: str, *, person: str | None = None
+    store: Store,
+    interview_id: str,
+    step: str,
+    status: str,
+    *,
+    person: str | None = None,
+    now: dt.datetime | None = None,
 ) -> tuple[Action, ...]:
-    """Mark an action done or skipped (every person's, unless ``person`` says whose)."""
+    """Mark an action done or skipped (every person's, unless ``person`` says whose).
+
+    Given ``now``, a skipped action also leaves the calendars: the feed and pushes show
+    it cancelled with a higher SEQUENCE, as an ended check-in. Without it, a skipped
+    action stays in the calendars (the user asked to keep it there).
+    """
     if status not in HANDLED:
         raise ValueError(f"status must be one of {HANDLED}")
     with store.write():
@@ -326,7 +337,10 @@ def mark(
             raise TrackerError(
                 f"{row.id} {gone[0].label} was cancelled ({ended}): there is nothing left to do"
             )
-        store.set_event_status([e.uid for e in matches], status)
+        if status == "skipped" and now is not None:
+            store.withdraw_events([e.uid for e in matches], stamp_of(now), utc_day(now))
+        else:
+            store.set_event_status([e.uid for e in matches], status)
         return tuple(action_of(replace(e, status=status), row) for e in matches)
 
 
@@ -338,10 +352,16 @@ def done(
 
 
 def skip(
-    store: Store, interview_id: str, step: str, *, person: str | None = None
+    store: Store,
+    interview_id: str,
+    step: str,
+    *,
+    person: str | None = None,
+    now: dt.datetime | None = None,
 ) -> tuple[Action, ...]:
-    """Mark an action skipped, so ``next`` stops showing it."""
-    return mark(store, interview_id, step, "skipped", person=person)
+    """Mark an action skipped, so ``next`` stops showing it (and, given ``now``, so it
+    leaves the calendars)."""
+    return mark(store, interview_id, step, "skipped", person=person, now=now)
 
 
 def undo(
@@ -357,7 +377,7 @@ def undo(
     with store.write():
         row = get_row(store, interview_id)
         matches = _find(store.events_of(row.id), row.id, step, person)
-        store.set_event_status([e.uid for e in matches if e.status in HANDLED], "planned")
+        store.reopen_events([e.uid for e in matches if e.status in HANDLED], stamp_of(now))
         reconcile(store, row, now, me, f"reopening {step}")
         uids = {e.uid for e in matches}
         return tuple(action_of(e, row) for e in store.events_of(row.id) if e.uid in uids)
