@@ -40,7 +40,11 @@ def export(output: str | None, db: str | None) -> None:
     from afterview.formats.files import atomic_writer
 
     # One interview at a time: an export of thousands is never held whole.
-    with open_store(db) as store, atomic_writer(Path(output)) as raw, _utf8(raw) as out:
+    with (
+        open_store(db) as store,
+        atomic_writer(Path(output), private=True) as raw,
+        _utf8(raw) as out,
+    ):
         backup.write_export(store, out)
     click.echo(f"Exported to {output}")
 

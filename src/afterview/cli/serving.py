@@ -23,8 +23,14 @@ if TYPE_CHECKING:
     pass
 
 
-def checked_url(url: str, what: str, flag: str, *, https_only: bool = False) -> str:
-    """``url`` when it is an http(s) address with a host, else a URLError naming ``flag``."""
+def checked_url(
+    url: str, what: str, flag: str, *, https_only: bool = False, with_path: bool = False
+) -> str:
+    """``url`` when it is an http(s) address with a host, else a URLError naming ``flag``.
+
+    Without ``with_path`` it must be a server's address alone, and comes back without
+    a final slash.
+    """
     from urllib.parse import urlsplit
 
     from afterview.errors import URLError
@@ -39,6 +45,8 @@ def checked_url(url: str, what: str, flag: str, *, https_only: bool = False) -> 
             f"{what} {url!r} is not an http(s) address such as https://feeds.example.org",
             hint=flag,
         )
+    if with_path:
+        return url.strip()
     if parts.query or parts.fragment or (parts.path not in ("", "/")):
         raise URLError(
             f"{what} {url!r} must be the server's address alone, without a path", hint=flag
@@ -95,7 +103,7 @@ def feed(output: str | None, candidate: str | None, db: str | None) -> None:
 
         from afterview.formats.files import atomic_writer
 
-        with atomic_writer(Path(output)) as out:
+        with atomic_writer(Path(output), private=True) as out:
             info = feeds.write_feed(
                 out, store, now=now_utc(), candidate=candidate, reminder=settings.reminder_time
             )
@@ -212,7 +220,8 @@ def serve(
         port,
         warn=warn,
         ready=lambda base: click.echo(
-            f"Serving on {base} (Ctrl+C stops; afterview token for links)"
+            f"Serving on {base}{f' as {public}' if public else ''} "
+            "(Ctrl+C stops; afterview token for links)"
         ),
         reminder=settings.reminder_time,
         exposure=web.Exposure(public, tuple(proxies)),
@@ -254,6 +263,7 @@ def push(
     from afterview.errors import TrackerError
     from afterview.publish import caldav as caldav_push
 
+    url = checked_url(url, "the CalDAV address", "--caldav", with_path=True)
     warn_if_clear_text(url, "the CalDAV server")
     password = os.environ.get(password_env)
     if password is None:

@@ -615,7 +615,7 @@ def serve(
     )
     server = uvicorn.Server(config)
     if ready is not None:
-        ready(public or base_url(host, bound))
+        ready(base_url(host, bound))
     try:
         server.run(sockets=[sock])
     finally:

@@ -59,7 +59,7 @@ def list_backups(db: Path) -> list[Backup]:
     """The backups of the tracker at ``db``, newest first."""
     db = db.expanduser()
     folder = backup_folder(db)
-    found: list[tuple[str, Path, dt.datetime, str]] = []
+    found: list[tuple[dt.datetime, int, str, Path, str]] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -69,11 +69,13 @@ def list_backups(db: Path) -> list[Backup]:
         if match is None or match["stem"] != db.stem or not entry.is_file():
             continue
         when = dt.datetime.strptime(match["when"], "%Y%m%d-%H%M%S").replace(tzinfo=dt.UTC)
-        found.append((entry.name, Path(entry.path), when, match["why"]))
-    found.sort(key=lambda item: (item[2], item[0]), reverse=True)
+        # Two backups in one second are told apart by when each file was written.
+        written = entry.stat().st_mtime_ns
+        found.append((when, written, entry.name, Path(entry.path), match["why"]))
+    found.sort(reverse=True)
     return [
         Backup(number, path, when, why, path.stat().st_size)
-        for number, (_name, path, when, why) in enumerate(found, start=1)
+        for number, (when, _written, _name, path, why) in enumerate(found, start=1)
     ]
 
 

@@ -246,6 +246,7 @@ class Store:
         """
         self.path = Path(path).expanduser()
         self._backed_up = False
+        self._wrote = False
         if not create and not self.path.is_file():
             raise TrackerError(
                 f"the tracker database {self.path} is gone (moved or deleted): put it back, "
@@ -351,7 +352,18 @@ class Store:
         return self._version()
 
     def close(self) -> None:
-        """Close the connection; the data is already on disk."""
+        """Close the connection; the data is already on disk.
+
+        After a write the log is folded into the main file when no reader is in the
+        way (never waiting for one), so the file on its own holds every commit: a copy,
+        a sync tool or a ``mv`` that takes only the main file loses nothing.
+        """
+        if self._wrote:
+            try:
+                self._conn.execute("PRAGMA busy_timeout = 0")
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except sqlite3.Error:
+                pass  # a reader is busy: the log stays until the next write folds it in
         self._conn.close()
 
     def __enter__(self) -> Store:
@@ -374,6 +386,7 @@ class Store:
 
             automatic_backup(self, "daily", once_a_day=True)
         self._run("BEGIN IMMEDIATE")
+        self._wrote = True
         try:
             yield
             self._run("COMMIT")
@@ -988,9 +1001,14 @@ def salvage(source: Path, target: Path) -> dict[str, int]:
     with Store(target):
         pass  # the current schema, empty
     saved: dict[str, int] = {}
+    work = target.with_name(f"{target.name}.work")
+    # A row takes at least a few bytes: no row id past this many can be in the file
+    # unless rows were deleted, and a probe beyond it finds nothing.
+    probes = min(_PROBE_LIMIT, max(1000, _padded_copy(source, work) // 16))
     try:
-        broken = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        broken = sqlite3.connect(f"{work.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:
+        work.unlink(missing_ok=True)
         raise TrackerError(f"cannot open {source} at all: {error}") from None
     fresh = sqlite3.connect(target, isolation_level=None)
     try:
@@ -999,7 +1017,7 @@ def salvage(source: Path, target: Path) -> dict[str, int]:
         fresh.execute("DELETE FROM meta")
         for table in _SALVAGE_TABLES:
             columns = _columns(fresh, table)
-            rows = _readable_rows(broken, table, columns)
+            rows = _readable_rows(broken, table, columns, probes)
             marks = ", ".join("?" for _ in columns)
             names = ", ".join(columns)
             count = 0
@@ -1025,7 +1043,27 @@ def salvage(source: Path, target: Path) -> dict[str, int]:
     finally:
         fresh.close()
         broken.close()
+        work.unlink(missing_ok=True)
     return saved
+
+
+def _padded_copy(source: Path, work: Path) -> int:
+    """A copy of ``source`` as long as its header says, the missing end as zeros.
+
+    SQLite cannot even read the schema of a file cut short; with its length back, every
+    page that survived reads again, and the lost ones read as empty.
+    """
+    data = source.read_bytes()
+    if len(data) >= 100 and data.startswith(b"SQLite format 3\x00"):
+        page = int.from_bytes(data[16:18], "big")
+        page = 65536 if page == 1 else page
+        pages = int.from_bytes(data[28:32], "big")
+        wanted = page * pages
+        if len(data) < wanted <= 2**34:
+            data += bytes(wanted - len(data))
+    os.close(os.open(work, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
+    work.write_bytes(data)
+    return len(data)
 
 
 def _columns(connection: sqlite3.Connection, table: str) -> list[str]:
@@ -1033,7 +1071,7 @@ def _columns(connection: sqlite3.Connection, table: str) -> list[str]:
 
 
 def _readable_rows(
-    connection: sqlite3.Connection, table: str, columns: list[str]
+    connection: sqlite3.Connection, table: str, columns: list[str], probes: int
 ) -> list[tuple[Any, ...]]:
     """The rows of ``table`` SQLite can read, with the columns the fresh schema has."""
     try:
@@ -1052,7 +1090,7 @@ def _readable_rows(
     except sqlite3.Error:
         last = None
     rows: list[tuple[Any, ...]] = []
-    for rowid in range(1, int(last or _PROBE_LIMIT) + 1):
+    for rowid in range(1, int(last or probes) + 1):
         try:
             row = connection.execute(
                 f"SELECT {wanted} FROM {table} WHERE rowid = ?", (rowid,)
@@ -1064,5 +1102,5 @@ def _readable_rows(
     return rows
 
 
-# How many row ids a salvage tries when even the largest one cannot be read.
-_PROBE_LIMIT = 200_000
+# The most row ids a salvage tries when even the largest one cannot be read.
+_PROBE_LIMIT = 2_000_000
