@@ -28,7 +28,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck browser
+test: lint typecheck browser caddy
 	$(BIN)/python -m compileall -q src
 	$(BIN)/pytest
 
@@ -38,6 +38,14 @@ browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+# Caddy for tests/security/test_caddy.py (docs/self-hosting.md's setup): Debian's package.
+.PHONY: caddy
+caddy:
+	@if [ ! -x /usr/bin/caddy ]; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y caddy; \
 	fi
 
 # ical.js (Thunderbird's parser), pinned by conformance/package-lock.json; needs Node and npm.
