@@ -61,7 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python -m compileall -q src
 	@# Every benchmark runs and reports; the target fails if any missed its target.
 	status=0; \
-	for bench in coldstart feed server; do \
+	for bench in coldstart feed server hostile; do \
 	  $(BIN)/python benchmarks/$$bench.py || status=1; \
 	done; \
 	exit $$status

@@ -34,8 +34,18 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
                 "| feed server: full response, rendered for each request |",
             ],
         ),
+        (
+            "hostile.py",
+            ["--interviews", "5", "--seconds", "1", "--slow", "20"],
+            [
+                "| page, 64 connections: p50 |",
+                "| 304, 48 connections beside 16 asking for the page: p50 |",
+                "| peak memory, full feed to 64 connections while the data changes |",
+                "| the same with 20 slow connections open (x idle) |",
+            ],
+        ),
     ],
-    ids=["coldstart", "feed", "server"],
+    ids=["coldstart", "feed", "server", "hostile"],
 )
 def test_benchmark_runs_and_reports(script: str, arguments: list[str], rows: list[str]) -> None:
     done = subprocess.run(
