@@ -216,3 +216,20 @@ def damage_middle(db: Path) -> None:
     middle = (len(data) // page // 2) * page
     data[middle : middle + 2 * page] = bytes((i * 131 + 7) % 256 for i in range(2 * page))
     db.write_bytes(bytes(data))
+
+
+def test_forwarded_headers_count_only_from_a_named_proxy(tmp_path: Path) -> None:
+    """X-Forwarded-Proto from a client that is not a --proxy does not change the links."""
+    db = tmp_path / "tracker.db"
+    token = make_tracker(db)
+    forged = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    with serving(db) as server, httpx.Client(base_url=server.base, timeout=TIMEOUT) as http:
+        page = http.get(f"/{token}/", headers=forged).text
+    assert f"http://127.0.0.1:{server.port}/feed/{token}.ics" in page
+    assert "https://127.0.0.1" not in page
+    with (
+        serving(db, "--proxy", "127.0.0.1") as server,
+        httpx.Client(base_url=server.base, timeout=TIMEOUT) as http,
+    ):
+        page = http.get(f"/{token}/", headers=forged).text
+    assert f"https://127.0.0.1:{server.port}/feed/{token}.ics" in page
