@@ -34,7 +34,7 @@ def test_the_page_is_rendered_once_per_change_of_the_data(
         added = tracker.add(store, interview("Northwind Traders"), now=NOW)
         token = tokens.feed_token(store, now=NOW)
     renders: list[int] = []
-    real = web.render_page
+    real = web.render_page  # type: ignore[attr-defined]
 
     def counted(*args: Any, **kwargs: Any) -> str:
         renders.append(1)
