@@ -45,6 +45,16 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
             ],
         ),
         (
+            "hostile.py",
+            ["--interviews", "5", "--seconds", "1", "--slow", "20"],
+            [
+                "| page, 64 connections: p50 |",
+                "| 304, 48 connections beside 16 asking for the page: p50 |",
+                "| peak memory, full feed to 64 connections while the data changes |",
+                "| the same with 20 slow connections open (x idle) |",
+            ],
+        ),
+        (
             "publish.py",
             ["--sizes", "20", "--runs", "1"],
             [
@@ -60,7 +70,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
             ["| mail: scan an mbox, time |", "| mail: planted proposals found | 4 of 4 | | | ok |"],
         ),
     ],
-    ids=["coldstart", "feed", "server", "publish", "mail"],
+    ids=["coldstart", "feed", "server", "hostile", "publish", "mail"],
 )
 def test_benchmark_runs_and_reports(script: str, arguments: list[str], rows: list[str]) -> None:
     done = subprocess.run(

@@ -49,7 +49,7 @@ def test_edit_without_a_terminal_says_to_use_file(run_cli: RunCli, tmp_path: Pat
     with Store(db) as store:
         (interview_id,) = store.interview_ids()
     result = run_cli("edit", interview_id, "--db", db)
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 15, result.output
     assert "--file" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 

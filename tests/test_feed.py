@@ -15,6 +15,7 @@ from icalendar import Calendar
 
 from afterview.publish import feed
 from afterview.tracker import commands as tracker
+from afterview.tracker import queries
 from afterview.tracker.store import Store
 from trackerdata import stored_actions
 
@@ -235,7 +236,7 @@ def test_time_zone_edit_is_not_served_from_the_cache(store: Store) -> None:
     """Cached bytes name the interview's zone, so a zone edit renders as a full render does."""
     added = tracker.add(store, interview(), now=NOW)
     feed.refresh_cache(store, now=RENDER)
-    text = tracker.interview_text(store, added.id).replace("America/New_York", "America/Chicago")
+    text = queries.interview_text(store, added.id).replace("America/New_York", "America/Chicago")
     tracker.edit(store, added.id, text, now=LATER)
     cached = feed.render_feed(store, now=RENDER)[0]
     assert cached == feed.render_feed(store, now=RENDER, cache=False)[0]

@@ -18,6 +18,7 @@ import pytest
 from afterview.errors import TrackerError
 from afterview.settings import DB_ENV, db_path, default_db_path
 from afterview.tracker import commands as tracker
+from afterview.tracker import queries
 from afterview.tracker.schema import SCHEMA_VERSION
 from afterview.tracker.store import Store
 from trackerdata import stored_actions
@@ -332,7 +333,7 @@ def test_v2_database_is_migrated_and_renders_the_same_feed(tmp_path: Path) -> No
         assert store._one("SELECT count(*) FROM events WHERE ics IS NOT NULL")[0] == 0
         assert feed.render_feed(store, now=render, cache=False)[0] == expected
         assert feed.render_feed(store, now=render)[0] == expected  # cached from the TOML
-        tracker.edit(store, first.id, tracker.interview_text(store, first.id), now=NOW)
+        tracker.edit(store, first.id, queries.interview_text(store, first.id), now=NOW)
         zones = {r.id: r.zone for r in store.interviews()}
         assert zones[first.id] == "America/New_York"  # written again: the zone is stored
         assert feed.render_feed(store, now=render)[0] == expected

@@ -113,7 +113,7 @@ def test_add_list_status_remove_round_trip(store: Store) -> None:
 def test_stored_toml_carries_the_tracker_id(store: Store) -> None:
     """The stored interview is the public TOML with its id set, so UIDs stay stable."""
     added = tracker.add(store, interview(), now=NOW)
-    text = tracker.interview_text(store, added.id)
+    text = queries.interview_text(store, added.id)
     assert f'id = "{added.id}"' in text
     assert "Northwind Traders" in text
 
@@ -292,7 +292,7 @@ def test_moved_date_is_kept_when_the_plan_is_made_again(store: Store) -> None:
     """An edit re-plans everything but keeps the date the user chose."""
     added = tracker.add(store, interview(), now=NOW)
     tracker.move(store, added.id, "check-in-2", D(2026, 12, 9), now=LATER)
-    text = tracker.interview_text(store, added.id).replace("Senior Data", "Principal Data")
+    text = queries.interview_text(store, added.id).replace("Senior Data", "Principal Data")
     tracker.edit(store, added.id, text, now=LATER)
     current = by_label(store, added.id)
     assert current["check-in-2"].date == D(2026, 12, 9)
@@ -384,7 +384,7 @@ def test_edit_keeps_uids_and_bumps_only_what_changed(store: Store) -> None:
     people = (("Dana Lee", "dana.lee@northwind.example"), ("Omar Haddad", "omar@northwind.example"))
     added = tracker.add(store, interview(people=people), now=NOW)
     before = {e.uid: e for e in store.events_of(added.id)}
-    text = tracker.interview_text(store, added.id).replace(
+    text = queries.interview_text(store, added.id).replace(
         "omar@northwind.example", "omar.haddad@northwind.example"
     )
     changes = tracker.edit(store, added.id, text, now=LATER)
@@ -406,7 +406,7 @@ def test_edit_of_the_time_zone_alone_bumps_the_timed_events(store: Store) -> Non
     from afterview.publish.feed import render_feed
 
     added = tracker.add(store, interview(), now=NOW)
-    text = tracker.interview_text(store, added.id)
+    text = queries.interview_text(store, added.id)
     assert 'timezone = "America/New_York"' in text
     tracker.edit(store, added.id, text.replace("America/New_York", "America/Chicago"), now=LATER)
     after = {e.label: e for e in store.events_of(added.id)}

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from afterview.tracker import commands as tracker
+from afterview.tracker import queries
 from afterview.tracker.store import Store
 
 NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
@@ -98,14 +99,14 @@ def test_edit_correcting_a_name_keeps_every_uid(store: Store) -> None:
     misspelt = ("Omar Hadad", "omar.haddad@northwind.example", OMAR[2])
     added = tracker.add(store, interview("2026-11-25T14:00:00", (DANA, misspelt)), now=NOW)
     before = {e.uid: e for e in store.events_of(added.id)}
-    text = tracker.interview_text(store, added.id).replace("Omar Hadad", "Omar Haddad")
+    text = queries.interview_text(store, added.id).replace("Omar Hadad", "Omar Haddad")
     changes = tracker.edit(store, added.id, text, now=LATER)
     after = {e.uid: e for e in store.events_of(added.id)}
     assert set(after) == set(before)
     assert not changes.cancelled and not changes.added
     assert {after[a.uid].person for a in changes.changed} == {"Omar Haddad"}
     # A later edit (a new topic) still finds Omar's events under their first UIDs.
-    again = tracker.interview_text(store, added.id).replace(
+    again = queries.interview_text(store, added.id).replace(
         'name = "Omar Haddad"', 'name = "Omar Haddad"\ntopics = ["data contracts"]'
     )
     tracker.edit(store, added.id, again, now=LATER)

@@ -26,7 +26,7 @@ from afterview.errors import AfterviewError
 from afterview.publish import feed, links, web
 from afterview.tracker import commands as tracker
 from afterview.tracker import queries, records, tokens
-from afterview.tracker.store import Store
+from afterview.tracker.store import Store, Version
 
 with warnings.catch_warnings():
     # Starlette asks for httpx2 and warns when it finds httpx; the test client works the same.
@@ -312,10 +312,12 @@ def test_page_escapes_html_in_what_the_user_typed(tmp_path: Path) -> None:
     assert "script" not in links_of(page).tags
 
 
-def test_page_links_are_well_formed(client: TestClient, tracked: Tracker) -> None:
+def test_page_links_are_well_formed(tracked: Tracker) -> None:
     """Subscribe, Google, download and each add-this-event link parse into the right parts."""
     token = tracked.everyone
-    page = client.get(f"/{token}/", headers={"Host": "calendar.example:8443"}).text
+    app = web.make_app(tracked.path, now=lambda: RENDER, public_url="http://calendar.example:8443")
+    with TestClient(app) as client:
+        page = client.get(f"/{token}/").text
     links = links_of(page)
     feed_path = f"/feed/{token}.ics"
     subscribe = urlsplit(links.by_id["subscribe"])
@@ -600,7 +602,7 @@ def test_feeds_beyond_the_memory_budget_are_rendered_each_time(
 def test_memory_keeps_the_feeds_asked_for_most_recently() -> None:
     """The budget drops the bytes of the least recently asked feed first, never its ETag."""
     info = feed.FeedInfo(etag="e", last_modified=None, events=1, size=40)
-    key = (1, dt.date(2026, 12, 1))
+    key = (Version(1, 1), dt.date(2026, 12, 1))
     known = {
         "old": web._Answer(key, info, b"a" * 40),
         "mid": web._Answer(key, info, b"b" * 40),

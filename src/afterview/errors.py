@@ -89,6 +89,24 @@ class MailError(AfterviewError):
     exit_code = 13
 
 
+class AddressError(AfterviewError):
+    """An address the server cannot listen on: a port in use, a host not of this machine."""
+
+    exit_code = 14
+
+
+class EditorError(AfterviewError):
+    """No editor to open, or no terminal to open it in."""
+
+    exit_code = 15
+
+
+class URLError(AfterviewError):
+    """A malformed URL given on the command line (a server, a public address)."""
+
+    exit_code = 16
+
+
 def close_matches(word: str, options: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
     """The options closest to ``word``, for "did you mean ...?" hints."""
     import difflib  # only an error pays for it

@@ -200,12 +200,12 @@ def save_setting(key: str, value: str, path: Path | None = None) -> Settings:
     cleaned = check_value(key, value) if value.strip() else None
     updated = current._replace(**{key: cleaned})
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as error:
         raise SettingsError(
             f"cannot create the folder {path.parent}: {error.strerror or error} "
             "(set AFTERVIEW_CONFIG to another file)"
         ) from None
     data = dict(updated._asdict())
-    write_atomic(path, dumps_toml(data).encode("utf-8"))
+    write_atomic(path, dumps_toml(data).encode("utf-8"), private=True)
     return updated

@@ -5,7 +5,17 @@ libraries it needs when it runs, so ``afterview --help`` loads neither the calen
 nor the holiday library.
 """
 
-from afterview.cli import backup, configure, mail, planning, publish, serving, track, wizard
+from afterview.cli import (
+    backup,
+    configure,
+    mail,
+    maintenance,
+    planning,
+    publish,
+    serving,
+    track,
+    wizard,
+)
 from afterview.cli.app import main
 
 main.add_command(publish.publish_command)
@@ -16,6 +26,7 @@ __all__ = [
     "configure",
     "mail",
     "main",
+    "maintenance",
     "planning",
     "publish",
     "serving",

@@ -88,6 +88,14 @@ def _drop_stdout() -> None:
         pass
 
 
+def warn(message: str) -> None:
+    """One warning line on stderr: ``warning: ...``, however the message already began."""
+    text = message.strip()
+    while text.casefold().startswith("warning:"):
+        text = text[len("warning:") :].lstrip()
+    click.echo(f"warning: {one_line(text)}", err=True)
+
+
 def one_line(message: str) -> str:
     """``message`` with line breaks and control characters escaped, so it stays one line."""
     if message.isprintable():
@@ -298,7 +306,8 @@ candidate_option = click.option(
 date_type = click.DateTime(formats=["%Y-%m-%d"])
 
 
-def open_store(db: str | None) -> Store:
+def open_store(db: str | None, *, writing: bool = False) -> Store:
+    """The tracker; ``writing`` first checks it for damage, so a write never spreads it."""
     from afterview.settings import db_path, default_db_path
     from afterview.tracker.store import Store
 
@@ -309,7 +318,14 @@ def open_store(db: str | None) -> Store:
         if root is not None and isinstance(root.obj, dict):
             db = root.obj.get("db")
     path = db_path(db)
-    return Store(path, create_folder=path == default_db_path())
+    store = Store(path, create_folder=path == default_db_path())
+    if writing:
+        try:
+            store.verify()
+        except BaseException:
+            store.close()
+            raise
+    return store
 
 
 def now_utc() -> dt.datetime:

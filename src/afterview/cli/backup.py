@@ -40,7 +40,11 @@ def export(output: str | None, db: str | None) -> None:
     from afterview.formats.files import atomic_writer
 
     # One interview at a time: an export of thousands is never held whole.
-    with open_store(db) as store, atomic_writer(Path(output)) as raw, _utf8(raw) as out:
+    with (
+        open_store(db) as store,
+        atomic_writer(Path(output), private=True) as raw,
+        _utf8(raw) as out,
+    ):
         backup.write_export(store, out)
     click.echo(f"Exported to {output}")
 
@@ -73,7 +77,7 @@ def import_command(file: Path, db: str | None) -> None:
     from afterview.tracker import backup
 
     # Read one interview at a time: an export of thousands is never held whole.
-    with _open_export(file) as source, open_store(db) as store:
+    with _open_export(file) as source, open_store(db, writing=True) as store:
         imported = backup.import_file(store, source, now=now_utc(), where=str(file))
     republish(db)
     click.echo(f"Imported {len(imported.added)}, skipped {len(imported.skipped)} already tracked.")

@@ -16,10 +16,61 @@ from afterview.cli.app import (
     open_store,
     reports_errors,
     user_settings,
+    warn,
 )
 
 if TYPE_CHECKING:
     pass
+
+
+def checked_url(
+    url: str, what: str, flag: str, *, https_only: bool = False, with_path: bool = False
+) -> str:
+    """``url`` when it is an http(s) address with a host, else a URLError naming ``flag``.
+
+    Without ``with_path`` it must be a server's address alone, and comes back without
+    a final slash.
+    """
+    from urllib.parse import urlsplit
+
+    from afterview.errors import URLError
+
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 (a port that is no number raises here)
+    except ValueError as error:
+        raise URLError(f"{what} {url!r} is not a URL: {error}", hint=flag) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise URLError(
+            f"{what} {url!r} is not an http(s) address such as https://feeds.example.org",
+            hint=flag,
+        )
+    if with_path:
+        return url.strip()
+    if parts.query or parts.fragment or (parts.path not in ("", "/")):
+        raise URLError(
+            f"{what} {url!r} must be the server's address alone, without a path", hint=flag
+        )
+    if https_only and parts.scheme != "https":
+        raise URLError(f"{what} {url!r} must use https", hint=flag)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def warn_if_clear_text(url: str, what: str) -> None:
+    """One warning line for a plain http:// address that is not this machine."""
+    from urllib.parse import urlsplit
+
+    from afterview.publish.links import is_loopback
+
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return
+    if parts.scheme == "http" and not is_loopback(parts.hostname or ""):
+        warn(
+            f"{what} {parts.hostname} uses plain http: the password and your data cross "
+            "the network in clear"
+        )
 
 
 @main.command()
@@ -52,7 +103,7 @@ def feed(output: str | None, candidate: str | None, db: str | None) -> None:
 
         from afterview.formats.files import atomic_writer
 
-        with atomic_writer(Path(output)) as out:
+        with atomic_writer(Path(output), private=True) as out:
             info = feeds.write_feed(
                 out, store, now=now_utc(), candidate=candidate, reminder=settings.reminder_time
             )
@@ -68,22 +119,36 @@ def feed(output: str | None, candidate: str | None, db: str | None) -> None:
 @click.option(
     "--port", default=8765, show_default=True, type=int, help="The port `serve` listens on."
 )
+@click.option(
+    "--public-url", metavar="URL", help="The address the world reaches `serve` at (links use it)."
+)
 @db_option
 @reports_errors
-def token(candidate: str | None, rotate: bool, host: str, port: int, db: str | None) -> None:
+def token(
+    candidate: str | None,
+    rotate: bool,
+    host: str,
+    port: int,
+    public_url: str | None,
+    db: str | None,
+) -> None:
     """Print the secret page and feed links (`afterview serve` answers them).
 
     \b
     Example:
       afterview token
       afterview token --candidate "Alex Kim" --rotate
+      afterview token --public-url https://feeds.example.org
     """
     from afterview.publish.links import base_url, feed_links
     from afterview.tracker import tokens
 
-    with open_store(db) as store:
+    base = base_url(host, port)
+    if public_url is not None:
+        base = checked_url(public_url, "the public URL", "--public-url")
+    with open_store(db, writing=True) as store:
         secret = tokens.feed_token(store, candidate, now=now_utc(), rotate=rotate)
-    links = feed_links(base_url(host, port), secret)
+    links = feed_links(base, secret)
     click.echo(f"page:      {links.page}")
     click.echo(f"feed:      {links.feed}")
     click.echo(f"subscribe: {links.webcal}")
@@ -99,32 +164,78 @@ def token(candidate: str | None, rotate: bool, host: str, port: int, db: str | N
     type=click.IntRange(0, 65535),
     help="The port to listen on (0: any free port, printed at the start).",
 )
+@click.option(
+    "--public-url",
+    metavar="URL",
+    help="The https address the world reaches this server at; links use it, other hosts get 421.",
+)
+@click.option(
+    "--insecure-http", is_flag=True, help="Allow --host beyond this machine without https."
+)
+@click.option(
+    "--proxy",
+    "proxies",
+    metavar="ADDRESS",
+    multiple=True,
+    help="A reverse proxy's address whose X-Forwarded-* headers are trusted (repeatable).",
+)
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.5, 300),
+    help="Seconds a client has to send its request.",
+)
 @db_option
 @reports_errors
-def serve(host: str, port: int, db: str | None) -> None:
+def serve(
+    host: str,
+    port: int,
+    public_url: str | None,
+    insecure_http: bool,
+    proxies: tuple[str, ...],
+    timeout: float,
+    db: str | None,
+) -> None:
     """Serve your private page and live feed (links from `afterview token`).
 
     The feed holds personal data: it listens on this machine only unless told otherwise.
+    Beyond this machine it needs --public-url https://... (or --insecure-http).
 
     \b
     Example:
       afterview serve
       afterview serve --port 9000
+      afterview serve --public-url https://feeds.example.org --proxy 127.0.0.1
     """
     from afterview.publish import web
+    from afterview.publish.links import is_loopback
 
+    public = None
+    if public_url is not None:
+        public = checked_url(
+            public_url, "the public URL", "--public-url", https_only=not insecure_http
+        )
+    if not is_loopback(host) and public is None and not insecure_http:
+        raise click.UsageError(
+            f"serving on {host} reaches other machines: give --public-url https://... "
+            "(or --insecure-http to serve plain http anyway)"
+        )
     settings = user_settings()
-    with open_store(db) as store:  # creates the default folder; reports a damaged file now
+    with open_store(db) as store:  # creates the default folder
         path = store.path
     web.serve(
         path,
         host,
         port,
-        warn=lambda message: click.echo(f"warning: {message}", err=True),
+        warn=warn,
         ready=lambda base: click.echo(
-            f"Serving on {base} (Ctrl+C stops; afterview token for links)"
+            f"Serving on {base}{f' as {public}' if public else ''} "
+            "(Ctrl+C stops; afterview token for links)"
         ),
         reminder=settings.reminder_time,
+        exposure=web.Exposure(public, tuple(proxies)),
+        timeout=timeout,
     )
 
 
@@ -162,6 +273,8 @@ def push(
     from afterview.errors import TrackerError
     from afterview.publish import caldav as caldav_push
 
+    url = checked_url(url, "the CalDAV address", "--caldav", with_path=True)
+    warn_if_clear_text(url, "the CalDAV server")
     password = os.environ.get(password_env)
     if password is None:
         raise TrackerError(

@@ -69,7 +69,7 @@ def add(
         interview = interview._replace(policy=policy)
     if decision is not None:
         interview = interview._replace(decision=decision)
-    with open_store(db) as store:
+    with open_store(db, writing=True) as store:
         added = tracker.add(
             store,
             interview,
@@ -97,22 +97,6 @@ EMPTY = (
     "No interviews tracked yet: add one with afterview add FILE "
     "(an interview file, or the invitation .ics or .eml)."
 )
-
-
-def _edit_in_editor(text: str) -> str | None:
-    """The text after the user's editor changed it; a usage error when there is no editor."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise click.UsageError(
-            "there is no terminal to open an editor in: give the changed interview "
-            "file with --file FILE"
-        )
-    try:
-        return click.edit(text, extension=".toml")
-    except click.ClickException as error:
-        raise click.UsageError(
-            f"the editor did not run ({error.format_message()}): set $EDITOR, or give "
-            "the changed interview with --file FILE"
-        ) from None
 
 
 @main.command("list")
@@ -230,7 +214,7 @@ def status(
     from afterview.tracker import commands as tracker
 
     settings = user_settings()
-    with open_store(db) as store:
+    with open_store(db, writing=True) as store:
         changes = tracker.set_status(
             store,
             interview_id,
@@ -266,13 +250,14 @@ def edit(interview_id: str, source: Path | None, db: str | None) -> None:
     """
     from afterview.formats.files import read_text
     from afterview.tracker import commands as tracker
+    from afterview.tracker import queries
 
     settings = user_settings()
-    with open_store(db) as store:
+    with open_store(db, writing=True) as store:
         if source is not None:
             text: str | None = read_text(source, "interview file (.toml)")
         else:
-            text = _edit_in_editor(tracker.interview_text(store, interview_id))
+            text = _edit_in_editor(queries.interview_text(store, interview_id))
         if text is None:
             click.echo("No change.")
             return
@@ -309,18 +294,29 @@ def remove(interview_id: str, yes: bool, db: str | None) -> None:
     if not yes and not click.confirm(f"Remove {interview_id} and all its actions?"):
         click.echo("Kept.")
         return
-    with open_store(db) as store:
+    with open_store(db, writing=True) as store:
         tracker.remove(store, interview_id, now=now_utc(), me=user_settings().me)
     republish(db)
     click.echo(f"Removed {interview_id}.")
 
 
-def _mark(verb: str, interview_id: str, step: str, person: str | None, db: str | None) -> None:
+def _mark(
+    verb: str,
+    interview_id: str,
+    step: str,
+    person: str | None,
+    db: str | None,
+    *,
+    keep: bool = False,
+) -> None:
     from afterview.tracker import commands as tracker
 
-    handler = tracker.done if verb == "done" else tracker.skip
-    with open_store(db) as store:
-        actions = handler(store, interview_id, step, person=person)
+    with open_store(db, writing=True) as store:
+        if verb == "done":
+            actions = tracker.done(store, interview_id, step, person=person)
+        else:
+            leave = None if keep else now_utc()
+            actions = tracker.skip(store, interview_id, step, person=person, now=leave)
     republish(db)
     for action in actions:
         click.echo(f"Marked {verb}: {action_line(action)}")
@@ -352,16 +348,23 @@ def done(interview_id: str, step: str, person: str | None, db: str | None) -> No
 @click.argument("interview_id", metavar="ID")
 @click.argument("step")
 @_person_option
+@click.option(
+    "--keep", is_flag=True, help="Leave it in your calendars (by default it is withdrawn)."
+)
 @db_option
 @reports_errors
-def skip(interview_id: str, step: str, person: str | None, db: str | None) -> None:
-    """Mark an action you will not take, so `next` stops showing it.
+def skip(interview_id: str, step: str, person: str | None, keep: bool, db: str | None) -> None:
+    """Mark an action you will not take: `next` stops showing it and it leaves your calendars.
+
+    The feed and `push` show it cancelled, so subscribed calendars remove it; with
+    --keep it stays there.
 
     \b
     Example:
       afterview skip nw7k2q handwritten-note
+      afterview skip nw7k2q linkedin --keep
     """
-    _mark("skipped", interview_id, step, person, db)
+    _mark("skipped", interview_id, step, person, db, keep=keep)
 
 
 @main.command()
@@ -382,7 +385,7 @@ def move(
     """
     from afterview.tracker import commands as tracker
 
-    with open_store(db) as store:
+    with open_store(db, writing=True) as store:
         action = tracker.move(
             store,
             interview_id,
@@ -395,3 +398,21 @@ def move(
         )
     republish(db)
     click.echo(f"Moved: {action_line(action)}")
+
+
+def _edit_in_editor(text: str) -> str | None:
+    """The text after the user's editor changed it (None: unchanged), or an EditorError."""
+    from afterview.errors import EditorError
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise EditorError(
+            "there is no terminal to open an editor in", hint="give the new file with --file"
+        )
+    try:
+        edited: str | None = click.edit(text, extension=".toml")
+    except click.ClickException as error:
+        raise EditorError(
+            f"cannot open an editor ({error.format_message()})",
+            hint="set $EDITOR, or give the new file with --file",
+        ) from None
+    return edited

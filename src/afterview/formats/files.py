@@ -116,19 +116,24 @@ def _without_none(value: Any) -> Any:
     return value
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+PRIVATE_MODE = 0o600  # files with personal data: readable and writable by the user only
+
+
+def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
     """Write ``data`` to ``path`` all at once, or leave ``path`` as it was."""
-    with atomic_writer(path) as out:
+    with atomic_writer(path, private=private) as out:
         out.write(data)
 
 
 @contextmanager
-def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
+def atomic_writer(path: Path, *, private: bool = False) -> Iterator[IO[bytes]]:
     """A binary file that replaces ``path`` only when the block ends without an error.
 
     The data goes to a temporary file in the same folder, is flushed to disk, and is
     renamed over ``path``; on any error the temporary file is removed and ``path`` is
     left as it was. Large outputs (a feed) stream through it without being held whole.
+    ``private`` files (personal data: an export, a feed, the settings) are mode 0600
+    whatever the umask or the old file's mode said.
     """
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
@@ -148,7 +153,9 @@ def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
             yield out
             out.flush()
             os.fsync(out.fileno())
-        if path.exists():
+        if private:
+            os.chmod(temp_name, PRIVATE_MODE)
+        elif path.exists():
             os.chmod(temp_name, path.stat().st_mode & 0o777)
         else:
             umask = os.umask(0)

@@ -55,6 +55,14 @@ INTERVIEWER_KEYS = (
 REQUIRED = ("company", "role", "start", "timezone", "country", "interviewers")
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+MULTI_LINE = ("notes",)  # the one field whose text may span lines
+_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _is_control(char: str) -> bool:
+    """C0 and C1 controls, DEL, and the Unicode line and paragraph separators."""
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code <= 0x9F or char in "\u2028\u2029"
 
 
 class _Reader:
@@ -74,10 +82,24 @@ class _Reader:
             return None
         if not isinstance(value, str):
             self.fail(key, f'must be text in quotes, like {key} = "..."')
+        self.plain(key, str(value))
         stripped = str(value).strip()
         if not stripped:
             self.fail(key, "is empty: fill it in or remove the line")
         return stripped
+
+    def plain(self, key: str, value: str) -> None:
+        """Refuse control characters, which could show fake lines in any output; line
+        breaks only in a multi-line field (notes)."""
+        if key == "policy":
+            return  # a name or a path: the policy loader says what is wrong with it
+        allowed = "\n\r\t" if key in MULTI_LINE else ""
+        bad = next((c for c in value if _is_control(c) and c not in allowed), None)
+        if bad is None:
+            return
+        if bad in _BREAKS and key not in MULTI_LINE:
+            self.fail(key, "holds a line break: keep it on one line (only notes may span lines)")
+        self.fail(key, f"holds the control character U+{ord(bad):04X}: remove it")
 
     def required_text(self, key: str) -> str:
         value = self.text_or_none(key)
@@ -98,6 +120,8 @@ class _Reader:
         value = self.table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.fail(key, f'must be a list of texts, like {key} = ["a", "b"]')
+        for item in value:
+            self.plain(key, item)
         return tuple(v.strip() for v in value if v.strip())
 
 

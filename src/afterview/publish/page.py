@@ -30,6 +30,8 @@ section { background: #fff; border: 1px solid #dde2e8; border-radius: 8px; paddi
   list-style: none; }
 a.button { display: inline-block; padding: .4rem .8rem; border-radius: 6px;
   border: 1px solid #2b6cb0; color: #2b6cb0; text-decoration: none; font-weight: 600; }
+.buttons a.button { min-height: 44px; box-sizing: border-box; padding: .7rem 1rem;
+  line-height: 1.3; }
 a.button.primary { background: #2b6cb0; color: #fff; }
 a.small { font-size: .8rem; padding: .15rem .5rem; font-weight: 500; }
 a.button:focus, a.button:hover { outline: 2px solid #90cdf4; }
@@ -41,6 +43,18 @@ td.when, td.add { white-space: nowrap; }
 .note { font-size: .875rem; color: #4a5568; }
 code { font-size: .8rem; background: #f0f2f5; padding: 0 .2rem; white-space: nowrap; }
 code.url { white-space: normal; word-break: break-all; }
+@media (max-width: 40rem) {
+  main { padding: .75rem; }
+  section { padding: .75rem; }
+  .buttons { flex-direction: column; }
+  .buttons a.button { display: block; text-align: center; font-size: 1rem; }
+  table, thead, tbody, tr, th, td { display: block; }
+  thead { display: none; }
+  tr { border-bottom: 1px solid #e5e8ec; padding: .4rem 0; }
+  td { border: 0; padding: .1rem 0; }
+  td.when, td.add { white-space: normal; }
+  a.small { display: inline-block; min-height: 36px; padding: .45rem .7rem; margin: .2rem 0; }
+}
 """
 
 
@@ -74,10 +88,14 @@ def render_page(
     links: FeedLinks,
     hostname: str,
     today: dt.date | None = None,
+    *,
+    public: bool = False,
 ) -> str:
     """The page of one token: subscribe buttons, open interviews, the coming actions.
 
     With ``today``, actions dated before it (still open) are marked overdue.
+    ``public`` says Google can fetch the feed's address (a public URL): only then does
+    the page offer the buttons that hand that address, token and all, to Google.
     """
     title = feed.feed_name(scope.candidate)
     zones = {t.id: t.timezone for t in tracked}
@@ -93,7 +111,7 @@ def render_page(
         f"<h1>{_e(title)}</h1>",
         '<p class="lead">Your interview follow-ups as a calendar that keeps itself up to date.'
         " Keep this page's address private: it opens your interviews to anyone who has it.</p>",
-        _subscribe_section(links, hostname),
+        _subscribe_section(links, hostname, public),
         _interviews_section(open_ones),
         _actions_section(actions, zones, today),
         "</main></body></html>",
@@ -101,13 +119,29 @@ def render_page(
     return "\n".join(parts) + "\n"
 
 
-def _subscribe_section(links: FeedLinks, hostname: str) -> str:
-    buttons = [
-        _button(links.webcal, "Subscribe", "button primary", ' id="subscribe"'),
-        _button(links.google_webcal, "Add to Google Calendar", extra=' id="google"'),
-        _button(links.google_https, "Google Calendar (https link)", extra=' id="google-https"'),
-        _button(links.feed, "Download .ics", extra=f' id="download" download="{FILENAME}"'),
-    ]
+def _subscribe_section(links: FeedLinks, hostname: str, public: bool) -> str:
+    buttons = [_button(links.webcal, "Subscribe", "button primary", ' id="subscribe"')]
+    google = ""
+    if public:
+        buttons += [
+            _button(links.google_webcal, "Add to Google Calendar", extra=' id="google"'),
+            _button(links.google_https, "Google Calendar (https link)", extra=' id="google-https"'),
+        ]
+        google = (
+            '<p class="note" id="google-holds">The Google Calendar buttons give Google this '
+            "feed's secret address: from then on Google holds the link and reads the feed "
+            "from its servers. To take that back, replace the link with "
+            "<code>afterview token --rotate</code>.</p>"
+        )
+    buttons.append(
+        _button(links.feed, "Download .ics", extra=f' id="download" download="{FILENAME}"')
+    )
+    google_how = (
+        "Google Calendar: if one button does not work, try the other, or add it by hand "
+        "under Other calendars, +, From URL. "
+        if public
+        else "Google Calendar needs an address its servers can reach (see below). "
+    )
     local = ""
     if is_loopback(hostname):
         local = (
@@ -123,11 +157,11 @@ def _subscribe_section(links: FeedLinks, hostname: str) -> str:
             '<h2 id="calendar-heading">Put it in your calendar</h2>',
             '<ul class="buttons">' + "".join(f"<li>{b}</li>" for b in buttons) + "</ul>",
             '<p class="note">Subscribe opens Apple Calendar (and other apps that take '
-            "<code>webcal://</code>). Google Calendar: if one button does not work, try the "
-            "other, or add it by hand under Other calendars, +, From URL. Outlook.com: Add "
+            f"<code>webcal://</code>). {google_how}Outlook.com: Add "
             "calendar, Subscribe from web, with this address: "
             f'<code class="url">{_e(links.feed)}</code>. Subscribed calendars refresh on '
             "their own (Google every 12 to 24 hours); a downloaded file does not.</p>",
+            google,
             local,
             "</section>",
         ]

@@ -5,31 +5,43 @@ lives under the secret token: ``/<token>/`` is a small page with subscribe and
 add-to-calendar links, ``/feed/<token>.ics`` the feed. A wrong token gets the same
 404 as any unknown address, and ``/`` only says what answers. The feed's bytes only
 change when the data does, so its ETag and Last-Modified let clients ask cheaply
-("has it changed?") and never get a 304 for a feed that did change."""
+("has it changed?") and never get a 304 for a feed that did change.
+
+It stays whole, past 500 lines, because it is the one home of starlette and uvicorn:
+the app, its guard against hostile clients (Host names, slow and oversized requests,
+the connection cap) and the listening socket all speak those libraries' interfaces.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email.utils
+import functools
+import logging
 import re
 import socket
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from afterview.errors import AfterviewError
+from afterview.errors import AddressError, AfterviewError
 from afterview.publish import feed
 from afterview.publish.links import FILENAME, base_url, feed_links, is_loopback
 from afterview.publish.page import AGENDA_DAYS, render_page
 from afterview.tracker.queries import list_interviews, next_actions
-from afterview.tracker.store import ChangeWatcher, Store
+from afterview.tracker.store import ChangeWatcher, Store, Version
 from afterview.tracker.tokens import scope_of_token
 
 DEFAULT_HOST = "127.0.0.1"
@@ -56,6 +68,25 @@ NOT_FOUND_TEXT = "Not Found\n"
 
 
 ERROR_TEXT = "afterview could not read its tracker: see the terminal running afterview serve.\n"
+
+
+MISDIRECTED_TEXT = "This server does not answer for that host name.\n"
+
+
+TOO_LARGE_TEXT = "This server takes no request bodies.\n"
+
+
+REQUEST_TIMEOUT = 10.0  # seconds a client has to send a request's head, and again its body
+
+
+MAX_CONNECTIONS = 256  # open connections; past it, the one waiting longest for a request goes
+
+
+MAX_BODY = 1024  # bytes of request body accepted: every route is GET or HEAD
+
+
+# Names that only ever reach this machine: a browser tricked by DNS rebinding sends another.
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
 
 
 Clock = Callable[[], dt.datetime]
@@ -138,18 +169,22 @@ def make_app(
     reminder: dt.time = feed.DEFAULT_REMINDER,
     warn: Warn | None = None,
     memory: int = FEED_MEMORY,
-) -> Starlette:
+    public_url: str | None = None,
+) -> ASGIApp:
     """The ASGI app: ``/``, ``/<token>/`` and ``/feed/<token>.ics`` over the tracker at db_path.
 
     ``now`` returns an aware datetime (tests pass a fixed one); ``warn`` hears about
     server-side problems, which the client only sees as a generic 500; ``memory`` is
-    how many bytes of rendered feeds the app keeps to answer again.
+    how many bytes of rendered feeds the app keeps to answer again; ``public_url`` is
+    the address the world reaches the server at (every link then uses it, and the page
+    offers Google Calendar's buttons, since Google can fetch from there).
     """
     clock: Clock = now or (lambda: dt.datetime.now(dt.UTC))
+    public = public_url.rstrip("/") if public_url else None
 
     def problem(error: AfterviewError) -> Response:
         if warn is not None:
-            warn(f"error: {error}")
+            warn(str(error))
         return PlainTextResponse(ERROR_TEXT, status_code=500, headers={"Cache-Control": "no-store"})
 
     def root(request: Request) -> Response:
@@ -161,15 +196,41 @@ def make_app(
     # a conditional one with its 304 and the others with the same bytes (kept while
     # they fit ``memory``, the feeds asked for most recently first).
     known: dict[str, _Answer] = {}
+    # The page of each token, rendered once per data version, day and address.
+    pages: dict[str, tuple[tuple[Version, dt.date, str], bytes]] = {}
     remembering = threading.Lock()  # requests run on several threads at once
+    # One render at a time: requests that arrive while a feed is being rendered wait and
+    # share its bytes instead of each rendering (and holding) a copy of their own.
+    rendering = threading.Lock()
+    generation = [0]
 
-    def feed_file(request: Request) -> Response:
-        token = request.path_params["token"]
+    def look() -> Version | None:
+        """The tracker's version now; a new file (or none) forgets every answer."""
         version = watcher.version()
+        if watcher.generation != generation[0]:
+            with remembering:
+                generation[0] = watcher.generation
+                known.clear()
+                pages.clear()
+        return version
+
+    def open_store() -> Store:
+        # A deleted tracker is an error, never a new empty file served as the truth.
+        return Store(db_path, create=False)
+
+    def remembered(token: str, key: tuple[Version, dt.date] | None) -> _Answer | None:
+        seen = known.get(token)
+        return seen if key is not None and seen is not None and seen.key == key else None
+
+    # What memory answers runs on the event loop (a few microseconds); a render goes to a
+    # worker thread, so cheap answers never queue behind it.
+    async def feed_file(request: Request) -> Response:
+        token = request.path_params["token"]
+        version = look()
         moment = clock()
         key = (version, moment.date()) if version is not None else None
-        seen = known.get(token)
-        if key is not None and seen is not None and seen.key == key:
+        seen = remembered(token, key)
+        if seen is not None:
             info = seen.info
             if _unchanged(request, _etag(info), info.last_modified):
                 return Response(status_code=304, headers=_feed_headers(info))
@@ -178,50 +239,83 @@ def make_app(
                     if known.get(token) is seen:
                         known[token] = known.pop(token)
                 return _feed_response(request, seen.data, info)
-        try:
-            with Store(db_path) as store:
-                scope = scope_of_token(store, token)
-                if scope is None:
-                    with remembering:
-                        known.pop(token, None)
-                    return _not_found()
-                data, info = feed.render_feed(
-                    store, now=moment, candidate=scope.candidate, reminder=reminder
-                )
-        except AfterviewError as error:
-            return problem(error)
-        if key is not None:
-            with remembering:
-                known.pop(token, None)
-                known[token] = _Answer(key, info, data)
-                _keep_within(known, memory)
+        return await run_in_threadpool(render_feed_file, request, token, key, moment)
+
+    def render_feed_file(
+        request: Request, token: str, key: tuple[Version, dt.date] | None, moment: dt.datetime
+    ) -> Response:
+        with rendering:
+            seen = remembered(token, key)  # rendered while this request waited
+            if seen is not None and seen.data is not None:
+                return _feed_response(request, seen.data, seen.info)
+            try:
+                with open_store() as store:
+                    scope = scope_of_token(store, token)
+                    if scope is None:
+                        with remembering:
+                            known.pop(token, None)
+                        return _not_found()
+                    data, info = feed.render_feed(
+                        store, now=moment, candidate=scope.candidate, reminder=reminder
+                    )
+            except AfterviewError as error:
+                return problem(error)
+            if key is not None:
+                with remembering:
+                    known.pop(token, None)
+                    known[token] = _Answer(key, info, data)
+                    _keep_within(known, memory)
         return _feed_response(request, data, info)
 
-    def page(request: Request) -> Response:
+    async def page(request: Request) -> Response:
         token = request.path_params["token"]
+        version = look()
         moment = clock()
         today = moment.astimezone().date()
-        try:
-            with Store(db_path) as store:
-                scope = scope_of_token(store, token)
-                if scope is None:
-                    return _not_found()
-                tracked = list_interviews(
-                    store, today=today, include_all=True, candidate=scope.candidate
-                )
-                agenda = next_actions(
-                    store, today=today, days=AGENDA_DAYS, candidate=scope.candidate
-                )
-        except AfterviewError as error:
-            return problem(error)
-        links = feed_links(_base(request), token)
-        text = render_page(scope, tracked, agenda.actions, links, request.url.hostname or "", today)
-        return HTMLResponse(text, headers=_PAGE_HEADERS)
+        base = public or _base(request)
+        key = (version, today, base) if version is not None else None
+        seen = pages.get(token)
+        if key is not None and seen is not None and seen[0] == key:
+            return HTMLResponse(seen[1], headers=_PAGE_HEADERS)
+        return await run_in_threadpool(render_page_answer, token, key, today, base)
+
+    def render_page_answer(
+        token: str, key: tuple[Version, dt.date, str] | None, today: dt.date, base: str
+    ) -> Response:
+        with rendering:
+            seen = pages.get(token)
+            if key is not None and seen is not None and seen[0] == key:
+                return HTMLResponse(seen[1], headers=_PAGE_HEADERS)
+            try:
+                with open_store() as store:
+                    scope = scope_of_token(store, token)
+                    if scope is None:
+                        with remembering:
+                            pages.pop(token, None)
+                        return _not_found()
+                    tracked = list_interviews(
+                        store, today=today, include_all=True, candidate=scope.candidate
+                    )
+                    agenda = next_actions(
+                        store, today=today, days=AGENDA_DAYS, candidate=scope.candidate
+                    )
+            except AfterviewError as error:
+                return problem(error)
+            links = feed_links(base, token)
+            hostname = urlsplit(base).hostname or ""
+            text = render_page(
+                scope, tracked, agenda.actions, links, hostname, today, public=public is not None
+            )
+            body = text.encode("utf-8")
+            if key is not None:
+                with remembering:
+                    pages[token] = (key, body)
+        return HTMLResponse(body, headers=_PAGE_HEADERS)
 
     async def missing(request: Request, exc: Exception) -> Response:
         return _not_found()
 
-    return Starlette(
+    routed = Starlette(
         routes=[
             Route("/", root, methods=["GET"]),
             Route("/feed/{token}.ics", feed_file, methods=["GET"]),
@@ -230,11 +324,57 @@ def make_app(
         exception_handlers={404: missing},
     )
 
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        # Subscribed calendars mostly ask "has it changed?": a 304 from memory skips the
+        # router, the request object and the middleware, a third of a request's cost.
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            found = _FEED_ROUTE.fullmatch(scope["path"])
+            if found is not None:
+                version = look()
+                key = (version, clock().date()) if version is not None else None
+                seen = remembered(found[1], key)
+                if seen is not None:
+                    match, since = _conditions(scope)
+                    info = seen.info
+                    if _unchanged_by(match, since, _etag(info), info.last_modified):
+                        await send(
+                            {
+                                "type": "http.response.start",
+                                "status": 304,
+                                "headers": _raw_headers(info),
+                            }
+                        )
+                        await send({"type": "http.response.body", "body": b""})
+                        return
+        await routed(scope, receive, send)
+
+    return app
+
+
+_FEED_ROUTE = re.compile(r"/feed/([^/]+)\.ics")
+
+
+@functools.lru_cache(maxsize=256)
+def _raw_headers(info: feed.FeedInfo) -> list[tuple[bytes, bytes]]:
+    """A 304's headers for a feed, encoded once (FeedInfo is immutable)."""
+    return [(k.lower().encode(), v.encode("latin-1")) for k, v in _feed_headers(info).items()]
+
+
+def _conditions(scope: Scope) -> tuple[str | None, str | None]:
+    """The If-None-Match and If-Modified-Since headers of a request, if any."""
+    match = since = None
+    for name, value in scope["headers"]:
+        if name == b"if-none-match":
+            match = value.decode("latin-1")
+        elif name == b"if-modified-since":
+            since = value.decode("latin-1")
+    return match, since
+
 
 class _Answer(NamedTuple):
     """A feed as last answered: for which data version and day, its ETag and its bytes."""
 
-    key: tuple[int, dt.date]
+    key: tuple[Version, dt.date]
     info: feed.FeedInfo
     data: bytes | None
 
@@ -266,6 +406,13 @@ def _unchanged(request: Request, etag: str, changed: dt.datetime | None) -> bool
     """Whether the client's conditional headers say it already has these bytes."""
     match = request.headers.get("if-none-match")
     since = request.headers.get("if-modified-since")
+    return _unchanged_by(match, since, etag, changed)
+
+
+def _unchanged_by(
+    match: str | None, since: str | None, etag: str, changed: dt.datetime | None
+) -> bool:
+    """Whether If-None-Match (``match``) or If-Modified-Since (``since``) says so."""
     # If-Modified-Since only counts without If-None-Match (RFC 9110 13.2.2).
     if match is not None:
         return etag_matches(match, etag)
@@ -277,10 +424,248 @@ def _feed_response(request: Request, data: bytes, info: feed.FeedInfo) -> Respon
     if _unchanged(request, headers["ETag"], info.last_modified):
         return Response(status_code=304, headers=headers)
     headers["Content-Type"] = FEED_TYPE
+    headers["Content-Length"] = str(len(data))
     if request.method == "HEAD":
-        headers["Content-Length"] = str(len(data))
         return Response(b"", headers=headers)
-    return Response(data, headers=headers)
+    return SharedBody(data, headers)
+
+
+PIECE = 64 * 1024  # bytes of a shared body handed to a connection at a time
+
+
+class SharedBody(Response):
+    """The one rendered copy of a feed, sent to a connection a piece at a time.
+
+    Sent whole, each connection's transport would copy whatever the client has not read
+    yet: 64 slow readers of a 15 MB feed held a gigabyte. In pieces, uvicorn waits for
+    each connection to drain before the next, so a connection holds at most about one
+    piece beyond the copy every request shares.
+    """
+
+    def __init__(self, data: bytes, headers: dict[str, str]) -> None:
+        super().__init__(b"", headers=headers)
+        self.data = data
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        view = memoryview(self.data)
+        size = len(view)
+        for start in range(0, size, PIECE):
+            end = min(start + PIECE, size)
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": bytes(view[start:end]),
+                    "more_body": end < size,
+                }
+            )
+        if size == 0:
+            await send({"type": "http.response.body", "body": b""})
+
+
+class Exposure(NamedTuple):
+    """How the server is reached: the public address, if any, and the proxies it trusts."""
+
+    public_url: str | None = None
+    proxies: tuple[str, ...] = ()
+
+
+def allowed_hosts(public_url: str | None) -> frozenset[str]:
+    """The host names a request may name: the loopback names and the public URL's host."""
+    names = set(LOOPBACK_NAMES)
+    if public_url:
+        host = urlsplit(public_url).hostname
+        if host:
+            names.add(host.casefold())
+            if ":" in host:
+                names.add(f"[{host.casefold()}]")
+    return frozenset(names)
+
+
+def host_name(header: str) -> str | None:
+    """The name in a Host header (``example.org:8443`` -> ``example.org``), or None."""
+    value = header.strip()
+    if not _HOST.fullmatch(value):
+        return None
+    if value.startswith("["):
+        return value[: value.index("]") + 1].casefold()
+    return value.rsplit(":", 1)[0].casefold() if ":" in value else value.casefold()
+
+
+class Guard:
+    """ASGI middleware in front of the app: the Host check, bounded bodies, one-line errors.
+
+    A request naming any host but the allowed ones gets 421 (DNS rebinding: a page on
+    another site that resolves its name to 127.0.0.1 sends its own name). A request with
+    a body gets 413 unless it is tiny: every route is GET or HEAD. An exception the app
+    did not expect becomes a 500 and one line through ``warn``, never a traceback.
+    """
+
+    def __init__(self, app: ASGIApp, hosts: frozenset[str], warn: Warn | None = None) -> None:
+        self.app = app
+        self.hosts = hosts
+        self.warn = warn
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        host, length, chunked = b"", b"0", False
+        for key, value in scope["headers"]:  # uvicorn gives the names in lower case
+            if key == b"host":
+                host = value
+            elif key == b"content-length":
+                length = value
+            elif key == b"transfer-encoding":
+                chunked = True
+        name = host_name(host.decode("latin-1"))
+        if name is None or name not in self.hosts:
+            await _plain(send, 421, MISDIRECTED_TEXT)
+            return
+        if chunked or not (length.strip().isdigit() and int(length) <= MAX_BODY):
+            await _plain(send, 413, TOO_LARGE_TEXT)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as error:  # a bug: one line in the terminal, a plain 500 outside
+            if self.warn is not None:
+                self.warn(f"internal error ({type(error).__name__}: {error}); please report it")
+            if not started:
+                await _plain(send, 500, ERROR_TEXT)
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    body = text.encode("utf-8")
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class GuardedProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP/1.1 connection with the limits a server on the internet needs.
+
+    uvicorn closes idle kept-alive connections but gives a client forever to send a
+    request: 300 connections that send a byte a minute would each be held open. Here a
+    request's head must arrive within ``timeout`` seconds of its first byte (or of the
+    connection), and its body within as long again; and past ``MAX_CONNECTIONS`` the
+    connection that has waited longest without a request is closed to make room, so
+    slow clients cannot lock the others out. (httptools, uvicorn's C parser, costs
+    about half of what h11 does per request.)
+    """
+
+    timeout = REQUEST_TIMEOUT
+    limit = MAX_CONNECTIONS
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._deadline: asyncio.TimerHandle | None = None
+        self._phase: str | None = None
+        self._waiting_since = self.loop.time()
+        self._expect("head")
+        if len(self.connections) > self.limit:
+            self._make_room()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        if self._phase is None:  # the next request on a kept-alive connection
+            self._expect("head")
+
+    def on_headers_complete(self) -> None:
+        super().on_headers_complete()
+        if self._phase is not None:
+            self._expect("body")
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._expect(None)
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._waiting_since = self.loop.time()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._expect(None)
+        super().connection_lost(exc)
+
+    def _waiting(self) -> bool:
+        """Whether the client owes the server (part of) a request: head or body."""
+        return self._phase is not None
+
+    def _expect(self, phase: str | None) -> None:
+        deadline = getattr(self, "_deadline", None)
+        if deadline is not None:
+            deadline.cancel()
+        self._deadline = None
+        self._phase = phase
+        if phase is not None and not self.transport.is_closing():
+            self._deadline = self.loop.call_later(self.timeout, self._too_slow)
+
+    def _too_slow(self) -> None:
+        self._deadline = None
+        if self._waiting() and not self.transport.is_closing():
+            self.transport.close()
+
+    def _make_room(self) -> None:
+        idle = [
+            c
+            for c in self.connections
+            if isinstance(c, GuardedProtocol) and c._waiting() and not c.transport.is_closing()
+        ]
+        if not idle:
+            self.transport.close()
+            return
+        oldest = min(idle, key=lambda c: c._waiting_since)
+        oldest.transport.close()
+
+
+class OneLine(logging.Formatter):
+    """uvicorn's messages as one line each, without a library's traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage().strip().splitlines()
+        return f"afterview serve: {text[0] if text else record.levelname.lower()}"
+
+    def formatException(self, ei: Any) -> str:
+        return ""
+
+
+LOG_CONFIG: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"one_line": {"()": f"{__name__}.OneLine"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "one_line",
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "loggers": {
+        "uvicorn": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "uvicorn.error": {"level": "WARNING"},
+        "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+    },
+}
 
 
 def serve(
@@ -292,26 +677,48 @@ def serve(
     ready: Callable[[str], None] | None = None,
     now: Clock | None = None,
     reminder: dt.time = feed.DEFAULT_REMINDER,
+    exposure: Exposure | None = None,
+    timeout: float = REQUEST_TIMEOUT,
 ) -> None:
     """Serve the page and feed until interrupted (Ctrl+C or SIGTERM).
 
     Warns through ``warn`` when ``host`` is not loopback; ``ready`` gets the server's
-    base address once it listens (``port`` 0 picks a free one).
+    base address once it listens (``port`` 0 picks a free one). ``exposure`` names the
+    public address and the proxies trusted for X-Forwarded-*; ``timeout`` is how long a
+    client has to send a request. A damaged tracker is refused before anything listens.
     """
-    with Store(db_path):
-        pass  # a missing folder or a damaged database is reported now, not on the first request
+    with Store(db_path) as store:
+        store.verify()  # damage is reported now, not spread by the first request
     if not is_loopback(host):
         warn(
-            f"warning: serving on {host}: other machines can reach this server, and its feed "
-            "holds personal data (companies, names, e-mail addresses). Anyone who learns a "
-            "link can read it: prefer 127.0.0.1 behind an HTTPS tunnel."
+            f"serving on {host}: other machines can reach this server, and its feed holds "
+            "personal data (companies, names, e-mail addresses); anyone who learns a link "
+            "can read it"
         )
     sock = listen(host, port)
     bound = sock.getsockname()[1]
-    app = make_app(db_path, now=now, reminder=reminder, warn=warn)
+    exposure = exposure or Exposure()
+    public = exposure.public_url
+    app = Guard(
+        make_app(db_path, now=now, reminder=reminder, warn=warn, public_url=public),
+        allowed_hosts(public),
+        warn,
+    )
+    protocol = type("Protocol", (GuardedProtocol,), {"timeout": timeout})
     # No access log: every address on this server carries the secret token.
     config = uvicorn.Config(
-        app, log_level="warning", access_log=False, server_header=False, timeout_graceful_shutdown=5
+        app,
+        log_config=LOG_CONFIG,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        date_header=True,
+        timeout_graceful_shutdown=5,
+        timeout_keep_alive=5,
+        http=protocol,
+        lifespan="off",
+        proxy_headers=bool(exposure.proxies),
+        forwarded_allow_ips=list(exposure.proxies) or None,
     )
     server = uvicorn.Server(config)
     if ready is not None:
@@ -332,7 +739,7 @@ def listen(host: str, port: int) -> socket.socket:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (socket.gaierror, UnicodeError) as error:
-        raise AfterviewError(f"cannot serve on {host}: {error}") from None
+        raise AddressError(f"cannot serve on {host}: {error}", hint="--host") from None
     family, kind, proto, _name, address = infos[0]
     sock = socket.socket(family, kind, proto or socket.IPPROTO_TCP)
     try:
@@ -343,7 +750,7 @@ def listen(host: str, port: int) -> socket.socket:
     except OSError as error:
         sock.close()
         reason = error.strerror or str(error)
-        raise AfterviewError(
+        raise AddressError(
             f"cannot serve on {host}:{port}: {reason}: is another afterview server running? "
             "choose another port",
             hint="--port N",

@@ -10,8 +10,7 @@ DTSTAMP of whatever changes). Each command finds its rows, changes them and lets
   check-ins dated before the news and actions you marked done or skipped stay.
 - A next round (``add --round-of``) ends the earlier round's open check-ins the same way.
 - Dates you chose with ``move`` are kept when the plan is made again; a re-plan that
-  would put them closer than rule 4 allows is refused.
-"""
+  would put them closer than rule 4 allows is refused."""
 
 from __future__ import annotations
 
@@ -188,11 +187,6 @@ def _refuse_double(store: Store, interview: Interview) -> None:
             )
 
 
-def interview_text(store: Store, interview_id: str) -> str:
-    """The stored interview in the public TOML format (its ``id`` line included), to edit."""
-    return get_row(store, interview_id).toml
-
-
 def edit(
     store: Store,
     interview_id: str,
@@ -349,9 +343,20 @@ def _find(
 
 
 def mark(
-    store: Store, interview_id: str, step: str, status: str, *, person: str | None = None
+    store: Store,
+    interview_id: str,
+    step: str,
+    status: str,
+    *,
+    person: str | None = None,
+    now: dt.datetime | None = None,
 ) -> tuple[Action, ...]:
-    """Mark an action done or skipped (every person's, unless ``person`` says whose)."""
+    """Mark an action done or skipped (every person's, unless ``person`` says whose).
+
+    Given ``now``, a skipped action also leaves the calendars: the feed and pushes show
+    it cancelled with a higher SEQUENCE, as an ended check-in. Without it, a skipped
+    action stays in the calendars (the user asked to keep it there).
+    """
     if status not in HANDLED:
         raise ValueError(f"status must be one of {HANDLED}")
     with store.write():
@@ -363,7 +368,10 @@ def mark(
             raise TrackerError(
                 f"{row.id} {gone[0].label} was cancelled ({ended}): there is nothing left to do"
             )
-        store.set_event_status([e.uid for e in matches], status)
+        if status == "skipped" and now is not None:
+            store.withdraw_events([e.uid for e in matches], stamp_of(now), utc_day(now))
+        else:
+            store.set_event_status([e.uid for e in matches], status)
         return tuple(action_of(replace(e, status=status), row) for e in matches)
 
 
@@ -375,10 +383,16 @@ def done(
 
 
 def skip(
-    store: Store, interview_id: str, step: str, *, person: str | None = None
+    store: Store,
+    interview_id: str,
+    step: str,
+    *,
+    person: str | None = None,
+    now: dt.datetime | None = None,
 ) -> tuple[Action, ...]:
-    """Mark an action skipped, so ``next`` stops showing it."""
-    return mark(store, interview_id, step, "skipped", person=person)
+    """Mark an action skipped, so ``next`` stops showing it (and, given ``now``, so it
+    leaves the calendars)."""
+    return mark(store, interview_id, step, "skipped", person=person, now=now)
 
 
 def move(

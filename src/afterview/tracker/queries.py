@@ -15,6 +15,7 @@ from afterview.tracker.records import (
     Agenda,
     Tracked,
     action_of,
+    get_row,
     interview_of,
     make_action,
 )
@@ -121,3 +122,8 @@ def company_warnings(store: Store, *, today: dt.date, candidate: str | None = No
                 "move one with afterview move ID STEP DATE"
             )
     return warnings
+
+
+def interview_text(store: Store, interview_id: str) -> str:
+    """The stored interview in the public TOML format (its ``id`` line included), to edit."""
+    return get_row(store, interview_id).toml

@@ -32,6 +32,14 @@ _Params = Sequence[Any] | Mapping[str, Any]
 BUSY_TIMEOUT = 10.0
 
 
+# What to do about a damaged file, in the command line's words.
+REPAIR_HINT = "afterview doctor saves what it can; afterview restore brings back the latest backup"
+
+
+# The tables a salvage copies, parents first, and the columns it copies.
+_SALVAGE_TABLES = ("meta", "interviews", "events", "tokens")
+
+
 @dataclass(frozen=True)
 class InterviewRow:
     """One tracked interview as stored; ``toml`` is the public format with ``id`` set.
@@ -144,13 +152,26 @@ _EVENT_COLUMNS = (
 )
 
 
+class Version(NamedTuple):
+    """What a server's answers depend on: which file (a generation) and its data version."""
+
+    generation: int
+    data: int
+
+
 class ChangeWatcher:
-    """Tells, in microseconds, whether any connection committed since the last look.
+    """Tells, in microseconds, whether the tracker changed since the last look.
 
     The feed server keeps one read-only connection open and asks SQLite's
     ``PRAGMA data_version``, which changes whenever another connection (the command
     line, or the server's own requests) commits. A server can then answer 304 from
     what it remembers without opening the store or rendering the feed.
+
+    ``data_version`` only sees commits to the file the connection has open: a file
+    put in its place (a restore by ``mv``, a sync tool's rename) or deleted goes
+    unseen. So every look also compares the path's device and inode with the open
+    file's; when they differ the watcher opens the new file and starts a new
+    ``generation``, and the server forgets everything it remembered.
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -158,21 +179,37 @@ class ChangeWatcher:
 
         self._path = Path(path)
         self._connection: sqlite3.Connection | None = None
+        self._identity: tuple[int, int] | None = None
         self._lock = threading.Lock()
+        self.generation = 0
 
-    def version(self) -> int | None:
-        """A number that changes when the data may have; None when it cannot tell."""
+    def _current_identity(self) -> tuple[int, int] | None:
+        try:
+            info = os.stat(self._path)
+        except OSError:
+            return None
+        return (info.st_dev, info.st_ino)
+
+    def version(self) -> Version | None:
+        """A value that changes when the data may have; None when the file is not there."""
         with self._lock:
+            identity = self._current_identity()
+            if identity != self._identity:
+                self.close()
+                self.generation += 1
+                self._identity = identity
+            if identity is None:
+                return None
             try:
                 if self._connection is None:
-                    if not self._path.is_file():
-                        return None
                     uri = f"{self._path.resolve().as_uri()}?mode=ro"
                     self._connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
-                return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+                number = int(self._connection.execute("PRAGMA data_version").fetchone()[0])
             except sqlite3.Error:
                 self.close()
+                self._identity = None  # look again next time
                 return None
+            return Version(self.generation, number)
 
     def close(self) -> None:
         """Let go of the connection (the next look opens a new one)."""
@@ -200,10 +237,27 @@ class Store:
     """An open tracker database. Use as a context manager, or call ``close()``."""
 
     def __init__(
-        self, path: str | Path, *, timeout: float = BUSY_TIMEOUT, create_folder: bool = False
+        self,
+        path: str | Path,
+        *,
+        timeout: float = BUSY_TIMEOUT,
+        create_folder: bool = False,
+        create: bool = True,
     ) -> None:
-        """Open (or create) the tracker at ``path``; ``create_folder`` makes its folder too."""
+        """Open (or create) the tracker at ``path``; ``create_folder`` makes its folder too.
+
+        ``create`` False refuses a missing file instead of starting an empty one (a
+        server whose file was deleted must not hand out an empty tracker as the truth).
+        """
         self.path = Path(path).expanduser()
+        self._backed_up = False
+        self._wrote = False
+        if not create and not self.path.is_file():
+            raise TrackerError(
+                f"the tracker database {self.path} is gone (moved or deleted): put it back, "
+                "or bring back a backup",
+                hint="afterview backups, afterview restore",
+            )
         self._prepare_file(create_folder)
         try:
             self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
@@ -265,6 +319,11 @@ class Store:
     def _migrate(self) -> None:
         if self._version() == SCHEMA_VERSION:
             return  # the usual case: no write lock needed just to open
+        if self._version() > 0:
+            from afterview.tracker.backups import automatic_backup
+
+            # A migration rewrites tables: keep the file as it was first.
+            automatic_backup(self, f"schema-{self._version()}")
         with self.write():  # another process may be migrating too: look again under the lock
             version = self._version()
             if version > SCHEMA_VERSION:
@@ -298,7 +357,18 @@ class Store:
         return self._version()
 
     def close(self) -> None:
-        """Close the connection; the data is already on disk."""
+        """Close the connection; the data is already on disk.
+
+        After a write the log is folded into the main file when no reader is in the
+        way (never waiting for one), so the file on its own holds every commit: a copy,
+        a sync tool or a ``mv`` that takes only the main file loses nothing.
+        """
+        if self._wrote:
+            try:
+                self._conn.execute("PRAGMA busy_timeout = 0")
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except sqlite3.Error:
+                pass  # a reader is busy: the log stays until the next write folds it in
         self._conn.close()
 
     def __enter__(self) -> Store:
@@ -315,7 +385,13 @@ class Store:
         if self._conn.in_transaction:
             yield
             return
+        if not self._backed_up:
+            self._backed_up = True
+            from afterview.tracker.backups import automatic_backup
+
+            automatic_backup(self, "daily", once_a_day=True)
         self._run("BEGIN IMMEDIATE")
+        self._wrote = True
         try:
             yield
             self._run("COMMIT")
@@ -348,9 +424,8 @@ class Store:
             error, sqlite3.IntegrityError | sqlite3.OperationalError
         ):
             return TrackerError(
-                f"{self.path} is not an afterview database or is damaged ({text}): move it "
-                "away and restore your data from an export",
-                hint="afterview import FILE",
+                f"{self.path} is not an afterview database or is damaged ({text})",
+                hint=REPAIR_HINT,
             )
         return TrackerError(f"tracker database {self.path}: {text}")
 
@@ -380,8 +455,56 @@ class Store:
 
     def check(self) -> str:
         """SQLite's own integrity check: ``ok`` for a healthy database."""
-        row = self._one("PRAGMA integrity_check")
-        return str(row[0]) if row else "no answer"
+        rows = self._all("PRAGMA integrity_check(20)")
+        return "; ".join(str(r[0]) for r in rows) if rows else "no answer"
+
+    def quick_check(self) -> str:
+        """SQLite's quick check (the page structure, not every index): ``ok`` when healthy."""
+        rows = self._all("PRAGMA quick_check(20)")
+        return "; ".join(str(r[0]) for r in rows) if rows else "no answer"
+
+    def verify(self) -> None:
+        """Refuse a damaged file before anything is written to it or served from it."""
+        try:
+            found = self.quick_check()
+        except TrackerError as error:
+            found = str(error)
+        if found != "ok":
+            raise TrackerError(
+                f"the tracker database {self.path} is damaged ({found[:200]})", hint=REPAIR_HINT
+            )
+
+    def is_empty(self) -> bool:
+        """Whether no interview is tracked (nothing worth a backup)."""
+        return self._one("SELECT 1 FROM interviews LIMIT 1") is None
+
+    def backup_into(self, target: Path) -> None:
+        """A consistent copy of the whole database in ``target`` (SQLite's online backup),
+        written beside it first and renamed into place, readable by the user only."""
+        temp = target.with_name(f".{target.name}.tmp")
+        temp.unlink(missing_ok=True)
+        os.close(os.open(temp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
+        try:
+            copy = sqlite3.connect(temp)
+            try:
+                self._conn.backup(copy)
+                # A copy on its own: no WAL file beside it to lose or mix up.
+                copy.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                copy.close()
+            os.replace(temp, target)
+        except sqlite3.Error as error:
+            temp.unlink(missing_ok=True)
+            raise self._problem(error) from None
+        except OSError as error:
+            temp.unlink(missing_ok=True)
+            raise TrackerError(
+                f"cannot write the backup {target}: {error.strerror or error}"
+            ) from None
+
+    def checkpoint(self) -> None:
+        """Move everything in the write-ahead log into the main file and empty the log."""
+        self._run("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # ------------------------------------------------------------------ meta
 
@@ -592,6 +715,14 @@ class Store:
             ((status, u) for u in uids),
         )
 
+    def withdraw_events(self, uids: Iterable[str], stamp: str, ended: dt.date) -> None:
+        """Mark events skipped and out of the calendars: SEQUENCE + 1, ended on ``ended``."""
+        self._many(
+            "UPDATE events SET status = 'skipped', sequence = sequence + 1, changed = ?, "
+            "ended = ?, ics = NULL, ics_key = NULL WHERE uid = ?",
+            ((stamp, ended.isoformat(), u) for u in uids),
+        )
+
     def set_pin(self, uid: str, day: dt.date | None) -> None:
         """Record the date the user chose for an event."""
         self._run("UPDATE events SET pinned = ? WHERE uid = ?", (_iso(day), uid))
@@ -642,15 +773,20 @@ class Store:
 
     # ------------------------------------------------------------------ feed
 
+    # A skipped event with an end date has left the calendars: the feed shows it cancelled
+    # (its SEQUENCE went up when it was skipped) and drops it like a cancelled one.
+    _FEED_STATUS = (
+        "CASE WHEN e.status = 'skipped' AND e.ended IS NOT NULL THEN 'cancelled' ELSE e.status END"
+    )
     _FEED_FILTER = (
-        "(e.status != 'cancelled' OR e.ended IS NULL OR e.ended >= :cutoff)"
+        "(e.status NOT IN ('cancelled', 'skipped') OR e.ended IS NULL OR e.ended >= :cutoff)"
         " AND (:key IS NULL OR i.candidate_key = :key)"
     )
     # Cached bytes are valid for one afterview version and reminder time (the prefix), one
     # time zone of the interview, and one SEQUENCE, status and change stamp of the event.
     _CACHE_KEY = (
-        "(:prefix || ifnull(i.zone, '') || '|' || e.sequence || '|' || e.status || '|' "
-        "|| e.changed)"
+        "(:prefix || ifnull(i.zone, '') || '|' || e.sequence || '|' || "
+        f"{_FEED_STATUS} || '|' || e.changed)"
     )
     _CACHE_OK = f"(e.ics IS NOT NULL AND e.ics_key = {_CACHE_KEY})"
     _FEED_FROM = "FROM events e JOIN interviews i ON i.id = e.interview_id"
@@ -659,8 +795,9 @@ class Store:
     def _feed_select(cls, cached: bool) -> str:
         payload = f"CASE WHEN {cls._CACHE_OK} THEN e.ics ELSE e.data END" if cached else "e.data"
         return (
-            "SELECT e.uid, e.interview_id, e.timeline, e.status, e.sequence, e.changed, i.zone, "
-            f"{payload}, CASE WHEN i.zone IS NULL THEN i.toml END {cls._FEED_FROM} "
+            f"SELECT e.uid, e.interview_id, e.timeline, {cls._FEED_STATUS}, e.sequence, "
+            f"e.changed, i.zone, {payload}, CASE WHEN i.zone IS NULL THEN i.toml END "
+            f"{cls._FEED_FROM} "
         )
 
     @staticmethod
@@ -731,8 +868,8 @@ class Store:
         params.update(after=after, limit=limit)
         stale = "e.ics IS NULL" if missing_only else f"NOT {self._CACHE_OK}"
         rows = self._all(
-            f"SELECT e.uid, e.interview_id, e.timeline, e.status, e.sequence, e.changed, "
-            "i.zone, e.data, CASE WHEN i.zone IS NULL THEN i.toml END "
+            f"SELECT e.uid, e.interview_id, e.timeline, {self._FEED_STATUS}, e.sequence, "
+            "e.changed, i.zone, e.data, CASE WHEN i.zone IS NULL THEN i.toml END "
             f"{self._FEED_FROM} WHERE {stale} AND e.uid > :after AND {self._FEED_FILTER} "
             "ORDER BY e.uid LIMIT :limit",
             params,
@@ -743,7 +880,8 @@ class Store:
         """Keep serialized events, unless the event or its time zone changed since it was read."""
         self._many(
             "UPDATE events SET ics = ?, ics_key = ? "
-            "WHERE uid = ? AND sequence = ? AND status = ? AND changed = ? "
+            "WHERE uid = ? AND sequence = ? AND changed = ? AND "
+            f"{self._FEED_STATUS.replace('e.', '')} = ? "
             "AND (SELECT zone FROM interviews WHERE id = events.interview_id) IS ?",
             (
                 (
@@ -751,8 +889,8 @@ class Store:
                     f"{cache_prefix}{row.zone or ''}|{row.sequence}|{row.status}|{row.changed}",
                     row.uid,
                     row.sequence,
-                    row.status,
                     row.changed,
+                    row.status,
                     row.zone,
                 )
                 for row, data in entries
@@ -776,7 +914,7 @@ class Store:
     def feed_dropped(self, candidate: str | None, cutoff: dt.date) -> dt.date | None:
         """The latest end date of the cancelled events that have left the feed."""
         dropped = self._one(
-            f"SELECT max(e.ended) {self._FEED_FROM} WHERE e.status = 'cancelled' "
+            f"SELECT max(e.ended) {self._FEED_FROM} WHERE e.status IN ('cancelled', 'skipped') "
             "AND e.ended < :cutoff AND (:key IS NULL OR i.candidate_key = :key)",
             self._feed_params(candidate, cutoff, None),
         )
@@ -821,3 +959,156 @@ class Store:
             "VALUES (?, ?, ?, ?)",
             (message_id, interview_id, status, applied_at),
         )
+
+
+# ---------------------------------------------------------------------- files on their own
+
+
+def check_file(path: Path) -> str:
+    """SQLite's integrity check of a file opened read-only: ``ok`` for a healthy one."""
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        return str(error)
+    try:
+        rows = connection.execute("PRAGMA integrity_check(20)").fetchall()
+        if rows and str(rows[0][0]) == "ok":
+            connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return "; ".join(str(r[0]) for r in rows) if rows else "no answer"
+    except sqlite3.Error as error:
+        return str(error)
+    finally:
+        connection.close()
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A copy of the database file ``source`` (read-only) in ``target``, without a log."""
+    try:
+        origin = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise TrackerError(f"cannot open {source}: {error}") from None
+    os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
+    copy = sqlite3.connect(target)
+    try:
+        origin.backup(copy)
+        copy.execute("PRAGMA journal_mode = DELETE")
+    except sqlite3.Error as error:
+        raise TrackerError(f"cannot copy {source}: {error}") from None
+    finally:
+        copy.close()
+        origin.close()
+
+
+def salvage(source: Path, target: Path) -> dict[str, int]:
+    """Copy every row SQLite can still read from a damaged ``source`` into a new tracker.
+
+    Each table is read whole when it can be; where a damaged page stops that, it is read
+    again one row id at a time, so a bad page costs only the rows on it. Events whose
+    interview was lost are left out. Returns how many rows of each table were saved.
+    """
+    with Store(target):
+        pass  # the current schema, empty
+    saved: dict[str, int] = {}
+    work = target.with_name(f"{target.name}.work")
+    # A row takes at least a few bytes: no row id past this many can be in the file
+    # unless rows were deleted, and a probe beyond it finds nothing.
+    probes = min(_PROBE_LIMIT, max(1000, _padded_copy(source, work) // 16))
+    try:
+        broken = sqlite3.connect(f"{work.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        work.unlink(missing_ok=True)
+        raise TrackerError(f"cannot open {source} at all: {error}") from None
+    fresh = sqlite3.connect(target, isolation_level=None)
+    try:
+        fresh.execute("PRAGMA foreign_keys = OFF")
+        fresh.execute("BEGIN")
+        fresh.execute("DELETE FROM meta")
+        for table in _SALVAGE_TABLES:
+            columns = _columns(fresh, table)
+            rows = _readable_rows(broken, table, columns, probes)
+            marks = ", ".join("?" for _ in columns)
+            names = ", ".join(columns)
+            count = 0
+            for row in rows:
+                try:
+                    fresh.execute(f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})", row)
+                    count += 1
+                except sqlite3.Error:
+                    continue  # a row that no longer fits the schema
+            saved[table] = count
+        # The schema is the fresh file's, whatever the damaged meta said.
+        fresh.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+            (str(SCHEMA_VERSION),),
+        )
+        lost = fresh.execute(
+            "DELETE FROM events WHERE interview_id NOT IN (SELECT id FROM interviews)"
+        ).rowcount
+        saved["events"] -= max(lost, 0)
+        fresh.execute("UPDATE events SET ics = NULL, ics_key = NULL")
+        fresh.execute("COMMIT")
+        fresh.execute("PRAGMA journal_mode = DELETE")  # one file, nothing left in a log
+    finally:
+        fresh.close()
+        broken.close()
+        work.unlink(missing_ok=True)
+    return saved
+
+
+def _padded_copy(source: Path, work: Path) -> int:
+    """A copy of ``source`` as long as its header says, the missing end as zeros.
+
+    SQLite cannot even read the schema of a file cut short; with its length back, every
+    page that survived reads again, and the lost ones read as empty.
+    """
+    data = source.read_bytes()
+    if len(data) >= 100 and data.startswith(b"SQLite format 3\x00"):
+        page = int.from_bytes(data[16:18], "big")
+        page = 65536 if page == 1 else page
+        pages = int.from_bytes(data[28:32], "big")
+        wanted = page * pages
+        if len(data) < wanted <= 2**34:
+            data += bytes(wanted - len(data))
+    os.close(os.open(work, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
+    work.write_bytes(data)
+    return len(data)
+
+
+def _columns(connection: sqlite3.Connection, table: str) -> list[str]:
+    return [str(r[1]) for r in connection.execute(f"PRAGMA table_info({table})")]
+
+
+def _readable_rows(
+    connection: sqlite3.Connection, table: str, columns: list[str], probes: int
+) -> list[tuple[Any, ...]]:
+    """The rows of ``table`` SQLite can read, with the columns the fresh schema has."""
+    try:
+        present = set(_columns(connection, table))
+    except sqlite3.Error:
+        return []
+    if not present:
+        return []
+    wanted = ", ".join(c if c in present else "NULL" for c in columns)
+    try:
+        return list(connection.execute(f"SELECT {wanted} FROM {table}"))
+    except sqlite3.Error:
+        pass
+    try:
+        last = connection.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
+    except sqlite3.Error:
+        last = None
+    rows: list[tuple[Any, ...]] = []
+    for rowid in range(1, int(last or probes) + 1):
+        try:
+            row = connection.execute(
+                f"SELECT {wanted} FROM {table} WHERE rowid = ?", (rowid,)
+            ).fetchone()
+        except sqlite3.Error:
+            continue
+        if row is not None:
+            rows.append(tuple(row))
+    return rows
+
+
+# The most row ids a salvage tries when even the largest one cannot be read.
+_PROBE_LIMIT = 2_000_000
