@@ -25,6 +25,7 @@ import os
 import re
 import socket
 import ssl
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,13 +167,14 @@ class MboxSource:
         """Nothing stays open between calls."""
 
 
-class _FileFolder:
+class _FileFolder(ABC):
     """Messages one a file: each file's header block first, its start on request."""
 
     name: str
 
+    @abstractmethod
     def _files(self) -> Iterator[Path]:
-        raise NotImplementedError
+        """The message files, as each kind of folder keeps them."""
 
     def envelopes(self, since: dt.date) -> Iterator[Envelope]:
         """Each file's envelope; keys are the file paths."""
@@ -192,7 +194,7 @@ class _FileFolder:
                 raise _file_problem(path, error) from None
             yield key, data, cut
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  (nothing stays open: nothing to close)
         """Nothing stays open between calls."""
 
 
