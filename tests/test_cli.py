@@ -141,7 +141,13 @@ def test_plan_decision_option_overrides_the_file() -> None:
         "check-in-2": "2026-12-07",
     }
     data = show_json("standard-thanksgiving.toml", "--decision", "within two weeks")
-    assert data["decision"] == {"said": "within two weeks", "date": "2026-12-09", "few_days": False}
+    assert data["decision"] == {
+        "said": "within two weeks",
+        "date": "2026-12-09",
+        "few_days": False,
+        "note": None,
+        "off": None,
+    }
     assert check_in_dates(data) == {"check-in-1": "2026-12-10", "check-in-2": "2026-12-17"}
     result = run("plan", "standard-thanksgiving.toml", "--decision", "within two weeks", "-o", "-")
     assert result.exit_code == 0, result.output
@@ -301,7 +307,13 @@ def test_show_json_has_the_documented_stable_keys() -> None:
         "country": "US",
         "subdivision": "NY",
     }
-    assert data["decision"] == {"said": "by Friday", "date": "2026-11-27", "few_days": False}
+    assert data["decision"] == {
+        "said": "by Friday",
+        "date": "2026-11-27",
+        "few_days": False,
+        "note": None,
+        "off": None,
+    }
     assert (data["company"], data["policy"], data["no_follow_ups"]) == (
         "Northwind Traders",
         "standard",
@@ -794,3 +806,39 @@ def test_check_reads_its_file_once_so_a_pipe_works(tmp_path: Path) -> None:
     writer.join(timeout=10)
     assert result.exit_code == 0, result.output
     assert "plans 8 events" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("place", "said", "date", "key", "expected"),
+    [
+        # Mon 30 Nov 2026 is St Andrew's Day, a bank holiday in Scotland only.
+        (("GB", "SCT", "Europe/London"), "2026-11-30", "2026-11-30", "off", "Saint Andrew's Day"),
+        # 12/4 in the US is month/day: Fri 4 Dec 2026.
+        (("US", "NY", "America/New_York"), "12/4", "2026-12-04", "note", "read as month/day"),
+    ],
+    ids=["day-off", "date-order"],
+)
+def test_show_json_says_how_the_date_was_read_and_when_it_is_a_day_off(
+    tmp_path: Path,
+    place: tuple[str, str, str],
+    said: str,
+    date: str,
+    key: str,
+    expected: str,
+) -> None:
+    """The plan's JSON carries the day-off and reading notes the reasons show."""
+    country, subdivision, zone = place
+    source = tmp_path / "thistle.toml"
+    source.write_text(
+        f'company = "Thistle Labs"\nrole = "Analyst"\nstart = 2026-11-23T10:00:00\n'
+        f'timezone = "{zone}"\ncountry = "{country}"\nsubdivision = "{subdivision}"\n'
+        f'decision = "{said}"\n[[interviewers]]\nname = "Morag Reid"\n'
+        'email = "morag.reid@thistle.example"\n',
+        encoding="utf-8",
+    )
+    result = run("show", str(source), "--json")
+    assert result.exit_code == 0, result.output
+    decision = json.loads(result.stdout)["decision"]
+    assert decision["date"] == date
+    assert expected in decision[key]
+    assert decision["off" if key == "note" else "note"] is None

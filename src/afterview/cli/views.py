@@ -80,6 +80,8 @@ def plan_json(made: Plan) -> dict[str, Any]:
             "said": made.decision.phrase,
             "date": made.decision.date.isoformat() if made.decision.date else None,
             "few_days": made.decision.few_days,
+            "note": made.decision.note or None,
+            "off": made.decision.off or None,
         },
         "no_follow_ups": interview.no_follow_ups,
         "events": [
