@@ -23,17 +23,12 @@ import threading
 import time
 from pathlib import Path
 
+from loopback import free_port
+
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 USER = "alex"
 PASSWORD = "correct horse battery staple"
 UTF8_USER, UTF8_PASSWORD = "jonas", "Grüße aus Köln"
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def make_certificate(folder: Path) -> tuple[Path, Path]:

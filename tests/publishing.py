@@ -17,6 +17,7 @@ from pathlib import Path
 
 from afterview.tracker import commands as tracker
 from afterview.tracker.store import Store
+from loopback import free_port
 
 SERVERS = Path(__file__).resolve().parent / "servers"
 TIMEOUT = 15.0
@@ -67,13 +68,6 @@ def tracked(path: Path) -> str:
     """A tracker at ``path`` holding the personal interview; its id."""
     with Store(path) as store:
         return tracker.add(store, PERSONAL_INTERVIEW, now=NOW).id
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_for_port(process: subprocess.Popen[bytes], port: int) -> bool:

@@ -330,7 +330,7 @@ def test_missing_password_variable_names_it(run_cli: RunCli, dav: Dav, db: Path)
 
 def test_server_down_is_one_line_exit_12(run_cli: RunCli, db: Path, password: str) -> None:
     """Nothing listening: one line that says to try again; the tracker is intact."""
-    from publishing import free_port
+    from loopback import free_port
 
     before = contents(db)
     result = run_cli("publish", "--to", f"http://alex@127.0.0.1:{free_port()}/cal/", "--db", db)
@@ -401,7 +401,7 @@ def test_failed_republish_keeps_the_change_and_says_so_once(
     run_cli: RunCli, db: Path, password: str
 ) -> None:
     """A server that is down never fails the change: exit 0, one line, publish retries."""
-    from publishing import free_port
+    from loopback import free_port
 
     url = f"http://alex@127.0.0.1:{free_port()}/cal/"
     assert run_cli("config", "set", "publish", url).exit_code == 0

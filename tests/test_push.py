@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +20,7 @@ from afterview.publish.caldav import calendar_object, fingerprint, push
 from afterview.tracker import commands as tracker
 from afterview.tracker import queries
 from afterview.tracker.store import Store
+from loopback import free_port, start_radicale, stop
 from trackerdata import stored_actions
 
 NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
@@ -52,65 +50,15 @@ class Radicale:
     http: httpx.Client
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_up(process: subprocess.Popen[bytes], base: str) -> bool:
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False  # it could not bind: another process took the port meanwhile
-        try:
-            httpx.get(base, timeout=1.0)
-            return True
-        except httpx.TransportError:
-            time.sleep(0.05)
-    return False
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=TIMEOUT)
-
-
 @pytest.fixture(scope="module")
 def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
     """Radicale on a free loopback port, plain htpasswd auth, storage in a temp folder."""
-    folder = tmp_path_factory.mktemp("radicale")
-    (folder / "users").write_text(f"{USER}:{PASSWORD}\n")
-    for _attempt in range(3):
-        port = _free_port()
-        config = folder / "config"
-        config.write_text(
-            f"[server]\nhosts = 127.0.0.1:{port}\n"
-            f"[auth]\ntype = htpasswd\nhtpasswd_filename = {folder / 'users'}\n"
-            "htpasswd_encryption = plain\ndelay = 0\n"
-            f"[storage]\nfilesystem_folder = {folder / 'collections'}\n"
-            "[logging]\nlevel = error\n"
-        )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "radicale", "--config", str(config)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        if _wait_until_up(process, base):
-            break
-        _stop(process)
-    else:
-        pytest.fail("Radicale did not start on 127.0.0.1 within the timeout")
+    process, base = start_radicale(tmp_path_factory.mktemp("radicale"), USER, PASSWORD)
     try:
         with httpx.Client(base_url=base, auth=(USER, PASSWORD), timeout=TIMEOUT) as http:
             yield Radicale(base, http)
     finally:
-        _stop(process)
+        stop(process)
 
 
 @pytest.fixture
@@ -277,7 +225,7 @@ def test_missing_calendar_is_one_clear_line(radicale: Radicale, store: Store) ->
 
 def test_unreachable_server_is_one_clear_line(store: Store) -> None:
     """Nothing listening on the port gives a one-line error, quickly, with no credentials in it."""
-    port = _free_port()
+    port = free_port()
     url = f"http://{USER}:{PASSWORD}@127.0.0.1:{port}/{USER}/calendar/"
     started = time.monotonic()
     with pytest.raises(PublishError) as caught:

@@ -8,7 +8,6 @@ must be the ones we wrote. Nothing here talks to anything but 127.0.0.1.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,8 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+
+from loopback import free_port
 
 from .corpus import FEED, GOLDEN, Load
 from .parsers import Seen, by_ical, by_icalendar
@@ -53,14 +54,6 @@ class Server:
     def home(self, name: str) -> str:
         """A collection path in the test user's home."""
         return f"/{USER}/{name.replace('/', '-')}/"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on at 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")

@@ -17,16 +17,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from loopback import free_port
+
 from .helpers import TIMEOUT, make_tracker, serving
 
 CADDY = Path("/usr/bin/caddy")
 NAME = "feeds.example.org"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 CADDYFILE = """{{

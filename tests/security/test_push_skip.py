@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from afterview.publish.caldav import push
 from afterview.tracker import commands as tracker
 from afterview.tracker.store import Store
+from loopback import start_radicale
 
 from .helpers import NOW, TIMEOUT, interview
 
@@ -22,42 +18,9 @@ USER, PASSWORD = "alex", "not-a-real-password"
 LATER = dt.datetime(2026, 11, 26, 15, 0, tzinfo=dt.UTC)
 
 
-def start_radicale(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Radicale on a free loopback port with one plain-text user; its process and address."""
-    (folder / "users").write_text(f"{USER}:{PASSWORD}\n")
-    for _attempt in range(3):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = int(probe.getsockname()[1])
-        config = folder / "config"
-        config.write_text(
-            f"[server]\nhosts = 127.0.0.1:{port}\n"
-            f"[auth]\ntype = htpasswd\nhtpasswd_filename = {folder / 'users'}\n"
-            "htpasswd_encryption = plain\ndelay = 0\n"
-            f"[storage]\nfilesystem_folder = {folder / 'collections'}\n"
-            "[logging]\nlevel = error\n"
-        )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "radicale", "--config", str(config)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                httpx.get(base, timeout=1.0)
-                return process, base
-            except httpx.TransportError:
-                time.sleep(0.05)
-        process.kill()
-        process.wait(timeout=TIMEOUT)
-    pytest.fail("Radicale did not start on 127.0.0.1")
-
-
 def test_a_skipped_action_is_deleted_from_a_pushed_calendar(tmp_path: Path) -> None:
     """Push, skip the handwritten note, push again: the note is gone, the rest unchanged."""
-    process, base = start_radicale(tmp_path)
+    process, base = start_radicale(tmp_path, USER, PASSWORD)
     try:
         with httpx.Client(base_url=base, auth=(USER, PASSWORD), timeout=TIMEOUT) as http:
             assert http.request("MKCALENDAR", f"/{USER}/follow-ups/").status_code == 201
