@@ -57,6 +57,8 @@ def _load(path: Path, name: str) -> ModuleType:
 
 
 BENCH = _load(ROOT / "benchmarks" / "feed.py", "afterview_feed_benchmark")
+# The test servers' helpers import their neighbours in tests/ (loopback), as pytest sees them.
+sys.path.insert(0, str(ROOT / "tests"))
 SERVERS = _load(ROOT / "tests" / "publishing.py", "afterview_publish_servers")
 
 
