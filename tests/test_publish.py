@@ -527,3 +527,40 @@ def test_git_file_address_publishes_to_a_bare_repository(db: Path, tmp_path: Pat
             store, now=RENDER, detail="busy"
         )
         assert not publisher.publish(store, url, now=RENDER, detail="busy").sent
+
+
+def test_a_republish_sends_the_upload_alone_and_notices_another_publisher(
+    dav: Dav, db: Path, password: str
+) -> None:
+    """After a change: PUT, MOVE tagged with the ETag published last, HEAD; nothing else.
+
+    When another machine replaced the file since, the tagged MOVE is refused (412), so the
+    republish looks, renders again and replaces the file with this tracker's feed.
+    """
+    with Store(db) as store:
+        name = publisher.publish(
+            store, dav.private, now=RENDER, detail="full", password=password
+        ).name
+        interview_id = tracked_id(store)
+        tracker.set_status(store, interview_id, "replied", on=REPLIED_ON, now=RENDER)
+        start = len(dav.requests())
+        done = publisher.publish(
+            store, dav.private, now=RENDER, detail="full", password=password, check_remote=False
+        )
+        sent = [line.split(" ", 1)[0] for line in dav.requests()[start:]]
+        assert done.sent and not done.retried
+        assert sent == ["PUT", "MOVE", "HEAD"]
+        assert (dav.root / "private" / name).read_bytes() == render(db, "full")
+
+        other = WebDavTarget(dav.private, password)
+        other.upload(name, b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", other.stat(name))
+        other.close()
+        tracker.remove(store, interview_id, now=RENDER)
+        start = len(dav.requests())
+        again = publisher.publish(
+            store, dav.private, now=RENDER, detail="full", password=password, check_remote=False
+        )
+        sent = [line.split(" ", 1)[0] for line in dav.requests()[start:]]
+    assert again.sent and again.retried
+    assert sent == ["PUT", "MOVE", "DELETE", "HEAD", "PUT", "MOVE", "HEAD"]
+    assert (dav.root / "private" / name).read_bytes() == render(db, "full")

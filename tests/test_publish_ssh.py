@@ -68,6 +68,43 @@ def test_sftp_upload_reads_back_equal(trusted: Ssh, db: Path, tmp_path: Path) ->
     assert sorted(e.uid for e in by_ical(remote)) == sorted(e.uid for e in by_icalendar(remote))
 
 
+def logins(sshd: Ssh) -> int:
+    """How many logins the server has accepted so far (sshd -e logs each one)."""
+    return (sshd.config.parent / "sshd.log").read_text(errors="replace").count("Accepted ")
+
+
+def test_sftp_publish_is_one_login_and_notices_another_publisher(
+    trusted: Ssh, db: Path, tmp_path: Path
+) -> None:
+    """A publish logs in once, for the look, the upload and the check after.
+
+    A republish after a change that finds the file replaced by another machine (its size
+    and time are not the ones published last) renders again and replaces it, still in
+    one login.
+    """
+    folder = trusted.home / tmp_path.name
+    folder.mkdir()
+    url = sftp_url(trusted, folder)
+    with Store(db) as store:
+        before = logins(trusted)
+        done = publisher.publish(store, url, now=RENDER, detail="full")
+        assert done.sent and logins(trusted) == before + 1
+        interview_id = queries.list_interviews(store, today=REPLIED_ON, include_all=True)[0].id
+        tracker.set_status(store, interview_id, "replied", on=REPLIED_ON, now=RENDER)
+        before = logins(trusted)
+        again = publisher.publish(store, url, now=RENDER, detail="full", check_remote=False)
+        assert again.sent and not again.retried and logins(trusted) == before + 1
+        assert (folder / done.name).read_bytes() == local(db, "full")
+
+        (folder / done.name).write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+        tracker.remove(store, interview_id, now=RENDER)
+        before = logins(trusted)
+        third = publisher.publish(store, url, now=RENDER, detail="full", check_remote=False)
+    assert third.sent and third.retried and logins(trusted) == before + 1
+    assert (folder / done.name).read_bytes() == local(db, "full")
+    assert [p.name for p in folder.iterdir()] == [done.name]
+
+
 @pytest.mark.conformance  # about 10 s of ssh logins: make conformance
 def test_sftp_republish_after_replied_and_rotate(
     run_cli: RunCli, trusted: Ssh, db: Path, tmp_path: Path

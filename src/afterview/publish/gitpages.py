@@ -101,9 +101,11 @@ class GitTarget:
         first = done.stdout.decode().split()
         return first[0] if first else None
 
+    def _has(self, commit: str) -> bool:
+        return self._git("cat-file", "-e", f"{commit}^{{commit}}", check=False).returncode == 0
+
     def _fetch(self, commit: str) -> None:
-        has = self._git("cat-file", "-e", f"{commit}^{{commit}}", check=False)
-        if has.returncode != 0:
+        if not self._has(commit):
             self._git("fetch", "-q", self.remote, f"refs/heads/{self.branch}")
 
     def _tree_of(self, commit: str | None) -> list[str]:
@@ -146,6 +148,12 @@ class GitTarget:
 
     def _parent(self, expect: Remote | None) -> str | None:
         if expect is not None and expect.etag:
+            # The commit published last (a republish does not look first): when the
+            # branch no longer holds it, someone rewrote the branch; look, then retry.
+            if not self._has(expect.etag):
+                self._git("fetch", "-q", self.remote, f"refs/heads/{self.branch}")
+                if not self._has(expect.etag):
+                    raise Conflict(f"{self.where}: {self.branch} was rewritten meanwhile")
             return expect.etag
         head = self._head()  # the branch may exist without the file
         if head is not None:

@@ -150,10 +150,16 @@ def publish(
     try:
         if old_name is None:
             result.warnings.extend(target.first_checks())
-        remote = target.stat(name)
         remembered = Remote(size=int(known.get("size", -1)), etag=known.get("etag"))
-        if same_bytes and remote is not None and remote == remembered:
-            return result
+        if not check_remote and name == old_name and remembered.etag:
+            # A republish after a change: the upload itself is tagged with the version
+            # published last, so asking for it first would only cost a request. When
+            # someone else replaced the file meanwhile, the upload says Conflict below.
+            remote: Remote | None = remembered
+        else:
+            remote = target.stat(name)
+            if same_bytes and remote is not None and remote == remembered:
+                return result
         try:
             target.upload(name, data, remote)
         except Conflict:

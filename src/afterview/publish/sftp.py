@@ -3,12 +3,15 @@
 Through the system ``sftp``, so ``~/.ssh/config``, agents and known_hosts work as the
 user expects. Never interactive (BatchMode) and never trusting a host key it does not
 already know (StrictHostKeyChecking=yes). An upload goes to a temporary name, then is
-renamed over the old file (OpenSSH's posix-rename: atomic for the web server).
+renamed over the old file (OpenSSH's posix-rename: atomic for the web server). A
+publish is one sftp session: one login for the look, the upload and the check after.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import selectors
 import shutil
 import subprocess
 import tempfile
@@ -42,86 +45,47 @@ class SftpTarget:
             path = path[3:]
         self.folder = path.rstrip("/") or "/"
 
-        self._master: subprocess.Popen[bytes] | None = None
-        self._known: dict[str, Remote | None] = {}  # what the last batch listed
-        self._socket_folder: tempfile.TemporaryDirectory[str] | None = None
+        self._session: _Session | None = None  # one sftp process, one login, per publish
+        self._known: dict[str, Remote | None] = {}  # what the last upload listed
 
     @property
     def where(self) -> str:
         return self._where
 
-    def _connection(self) -> list[str]:
-        """Options that share one ssh login among this publish's sftp sessions.
-
-        A publish asks for the file's size, uploads, renames and asks again: one login
-        (an OpenSSH control master, private to this process) instead of four.
-        """
-        if self._socket_folder is None:
-            self._socket_folder = tempfile.TemporaryDirectory(prefix="afterview-ssh-")
-            control = str(Path(self._socket_folder.name) / "master")
-            args = ["ssh", *ssh_options(), "-M", "-N", "-S", control, "-o", "ControlPersist=no"]
-            if self.port:
-                args += ["-p", str(self.port)]
-            self._master = subprocess.Popen(
-                [*args, self.login],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            self._wait_for(Path(control))
-        control = str(Path(self._socket_folder.name) / "master")
-        # If the master could not log in, sftp connects on its own and says why.
-        return ["-o", f"ControlPath={control}", "-o", "ControlMaster=no"]
-
-    def _wait_for(self, control: Path) -> None:
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline and self._master is not None:
-            if control.exists() or self._master.poll() is not None:
-                return
-            time.sleep(0.01)
-
     def close(self) -> None:
-        """End the shared login."""
-        if self._master is not None:
-            self._master.terminate()
-            try:
-                self._master.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._master.kill()
-                self._master.wait()
-            self._master = None
-        if self._socket_folder is not None:
-            self._socket_folder.cleanup()
-            self._socket_folder = None
+        """End the sftp session (and with it the ssh login)."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
 
     def _remote(self, name: str) -> str:
         return f"{self.folder}/{name}" if self.folder != "/" else f"/{name}"
 
-    def _run(self, commands: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
-        program = shutil.which("sftp")
-        if program is None:
-            raise PublishError(
-                f"{self.where}: the sftp program is not installed: install OpenSSH's client"
-            )
-        # No -q: it would hide what ssh says about a host key, which the message names.
-        args = [program, *ssh_options(), *self._connection(), "-b", "-"]
-        if self.port:
-            args += ["-P", str(self.port)]
-        args.append(self.login)
+    def _run(self, commands: list[str]) -> tuple[str, str]:
+        """Run ``commands`` in this publish's sftp session: what they print, and say.
+
+        A command without a leading ``-`` that fails ends the session: PublishError, in
+        the words of what ssh or sftp said.
+        """
+        if self._session is None:
+            program = shutil.which("sftp")
+            if program is None:
+                raise PublishError(
+                    f"{self.where}: the sftp program is not installed: install OpenSSH's client"
+                )
+            # No -q: it would hide what ssh says about a host key, which the message names.
+            args = [program, *ssh_options(), "-b", "-"]
+            if self.port:
+                args += ["-P", str(self.port)]
+            args.append(self.login)
+            self._session = _Session(args)
         try:
-            done = subprocess.run(
-                args,
-                input="\n".join(commands) + "\n",
-                capture_output=True,
-                text=True,
-                timeout=TIMEOUT,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise PublishError(f"{self.where}: sftp did not finish in {TIMEOUT} s") from None
-        if done.returncode != 0 and check:
-            raise self._problem(done.stderr)
-        return done
+            return self._session.run(commands)
+        except _Ended as ended:
+            self.close()
+            if ended.timed_out:
+                raise PublishError(f"{self.where}: sftp did not finish in {TIMEOUT} s") from None
+            raise self._problem(ended.stderr) from None
 
     def _problem(self, stderr: str) -> PublishError:
         port = f"-p {self.port} " if self.port else ""
@@ -148,14 +112,18 @@ class SftpTarget:
         return '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     def stat(self, name: str) -> Remote | None:
-        if name in self._known:  # listed by the upload's own session, just now
+        if name in self._known:  # listed by the upload just now, in the same session
             return self._known.pop(name)
-        done = self._run([f"ls -ln {self._quote(self._remote(name))}"], check=False)
-        if done.returncode != 0:
-            if "not found" in done.stderr.lower() or "no such file" in done.stderr.lower():
-                return None
-            raise self._problem(done.stderr)
-        return self._listed(done.stdout)
+        return self._look(name)
+
+    def _look(self, name: str) -> Remote | None:
+        out, said = self._run([f"-ls -ln {self._quote(self._remote(name))}"])
+        found = self._listed(out)
+        if found is None and said.strip():
+            lowered = said.lower()
+            if "not found" not in lowered and "no such file" not in lowered:
+                raise self._problem(said)
+        return found
 
     @staticmethod
     def _listed(stdout: str) -> Remote | None:
@@ -173,20 +141,21 @@ class SftpTarget:
             local = Path(folder) / name
             local.write_bytes(data)
             os.chmod(local, 0o644)
-            if expect is not None and self.stat(name) != expect:
+            if expect is not None and self._look(name) != expect:
                 raise Conflict(f"{self.where}: {name} was replaced by another publisher meanwhile")
-            done = self._run(
-                [
-                    f"put {self._quote(str(local))} {self._quote(temp)}",
-                    f"rename {self._quote(temp)} {self._quote(self._remote(name))}",
-                    f"ls -ln {self._quote(self._remote(name))}",
-                ],
-                check=False,
-            )
-        if done.returncode != 0:
-            self._run([f"-rm {self._quote(temp)}"], check=False)
-            raise self._problem(done.stderr)
-        self._known[name] = self._listed(done.stdout)
+            try:
+                out, _said = self._run(
+                    [
+                        f"put {self._quote(str(local))} {self._quote(temp)}",
+                        f"rename {self._quote(temp)} {self._quote(self._remote(name))}",
+                        f"ls -ln {self._quote(self._remote(name))}",
+                    ]
+                )
+            except PublishError:
+                with contextlib.suppress(PublishError):
+                    self._run([f"-rm {self._quote(temp)}"])  # a new login, after a failure only
+                raise
+        self._known[name] = self._listed(out)
 
     def read(self, name: str) -> bytes:
         with tempfile.TemporaryDirectory(prefix="afterview-") as folder:
@@ -199,3 +168,88 @@ class SftpTarget:
 
     def first_checks(self) -> list[str]:
         return []
+
+
+_SENTINEL = "Local working directory: "  # what lpwd prints: the end of each batch's output
+
+
+class _Ended(Exception):
+    """The sftp process ended (or stopped answering) before the batch was through."""
+
+    def __init__(self, stderr: str, timed_out: bool = False) -> None:
+        super().__init__(stderr)
+        self.stderr = stderr
+        self.timed_out = timed_out
+
+
+class _Session:
+    """One running ``sftp -b -``, fed one batch of commands at a time.
+
+    In batch mode sftp echoes each command and prints line by line, so a batch ending in
+    ``lpwd`` is over when its answer arrives; what the batch said on stderr is what the
+    stderr file gained meanwhile. One login serves every step of a publish.
+    """
+
+    def __init__(self, args: list[str]) -> None:
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self._process = subprocess.Popen(
+            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, bufsize=0
+        )
+        self._said = 0  # how much of the stderr file earlier batches wrote
+
+    def _new_stderr(self) -> str:
+        self._stderr.seek(self._said)
+        data = self._stderr.read()
+        self._said += len(data)
+        return data.decode("utf-8", "replace")
+
+    def run(self, commands: list[str]) -> tuple[str, str]:
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            stdin.write(("\n".join([*commands, "lpwd"]) + "\n").encode())
+        except (BrokenPipeError, OSError):
+            raise self._ended() from None
+        deadline = time.monotonic() + TIMEOUT
+        received = bytearray()
+        with selectors.DefaultSelector() as selector:
+            selector.register(stdout, selectors.EVENT_READ)
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0 or not selector.select(left):
+                    self.close()
+                    raise _Ended(self._new_stderr(), timed_out=True)
+                chunk = os.read(stdout.fileno(), 65536)
+                if not chunk:
+                    raise self._ended()
+                received += chunk
+                if received.endswith(b"\n"):
+                    last = received[:-1].rsplit(b"\n", 1)[-1]
+                    if last.startswith(_SENTINEL.encode()):
+                        break
+        text = received.decode("utf-8", "replace")
+        return text.rsplit(_SENTINEL, 1)[0], self._new_stderr()
+
+    def _ended(self) -> _Ended:
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        return _Ended(self._new_stderr())
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            with contextlib.suppress(OSError):
+                assert self._process.stdin is not None
+                self._process.stdin.close()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        self._stderr.close()

@@ -1,11 +1,11 @@
 """WebDAV as a publishing target: Nextcloud and ownCloud folders, Fastmail files, any
 Apache or nginx WebDAV share. Standard library only (``http.client``).
 
-An upload is a PUT to a temporary name in the same folder and a MOVE over the old
-file, so a calendar fetching the feed meanwhile gets the old file or the new one,
-never half of one. The MOVE carries an ``If`` header tagged with the old file's ETag
-(RFC 4918 10.4): when another machine replaced it since we looked, the server answers
-412 and nothing is overwritten.
+The requests of one publish share one kept-alive connection. An upload is a PUT to a
+temporary name in the same folder and a MOVE over the old file, so a calendar fetching
+the feed meanwhile gets the old file or the new one, never half of one. The MOVE
+carries an ``If`` header tagged with the old file's ETag (RFC 4918 10.4): when another
+machine replaced it since we looked, the server answers 412 and nothing is overwritten.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ class WebDavTarget:
         self.user = parts.username
         self.password = password
         self.requests: list[str] = []  # method and path of each request made, for tests
+        self._open: http.client.HTTPConnection | None = None  # kept alive between requests
 
     @property
     def where(self) -> str:
@@ -66,14 +67,24 @@ class WebDavTarget:
         return self.folder + quote(name)
 
     def _connection(self) -> http.client.HTTPConnection:
+        if self._open is not None:
+            return self._open
         if self.secure:
             import ssl  # only https pays for loading OpenSSL's bindings
 
             context = ssl.create_default_context()
-            return http.client.HTTPSConnection(
+            self._open = http.client.HTTPSConnection(
                 self.host, self.port, timeout=TIMEOUT, context=context
             )
-        return http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT)
+        else:
+            self._open = http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT)
+        return self._open
+
+    def close(self) -> None:
+        """End the connection this publish's requests share."""
+        if self._open is not None:
+            self._open.close()
+            self._open = None
 
     def _request(
         self,
@@ -87,19 +98,22 @@ class WebDavTarget:
         if auth and self.user is not None:
             secret = f"{self.user}:{self.password or ''}".encode()
             sent["Authorization"] = "Basic " + base64.b64encode(secret).decode("ascii")
-        connection = self._connection()
         self.requests.append(f"{method} {path}")
         try:
-            connection.request(method, path, body=body, headers=sent)
-            response = connection.getresponse()
-            data = response.read()
-            found = {k.lower(): v for k, v in response.getheaders()}
-            return response.status, found, data
+            try:
+                return self._exchange(method, path, body, sent)
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # The server closed the kept-alive connection between two requests (an
+                # idle timeout): ask once more on a new one.
+                self.close()
+                return self._exchange(method, path, body, sent)
         except TimeoutError:
+            self.close()
             raise PublishError(
                 f"{self.where}: the server did not answer in {TIMEOUT} s: try again later"
             ) from None
         except (OSError, http.client.HTTPException) as error:
+            self.close()
             if type(error).__name__ == "SSLCertVerificationError":
                 raise PublishError(
                     f"{self.where}: the server's certificate is not valid "
@@ -111,8 +125,18 @@ class WebDavTarget:
                 f"{self.where}: cannot reach the server ({reason}): check the address, or "
                 "try again when it is up (afterview publish)"
             ) from None
-        finally:
-            connection.close()
+
+    def _exchange(
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], bytes]:
+        connection = self._connection()
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        found = {k.lower(): v for k, v in response.getheaders()}
+        if response.will_close:
+            self.close()
+        return response.status, found, data
 
     def _fail(self, status: int, doing: str) -> PublishError:
         if status == 401:
