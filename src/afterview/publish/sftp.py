@@ -47,6 +47,7 @@ class SftpTarget:
 
         self._session: _Session | None = None  # one sftp process, one login, per publish
         self._known: dict[str, Remote | None] = {}  # what the last upload listed
+        self._got_in = False  # whether the session that ended last had logged in
 
     @property
     def where(self) -> str:
@@ -82,6 +83,7 @@ class SftpTarget:
         try:
             return self._session.run(commands)
         except _Ended as ended:
+            self._got_in = ended.logged_in
             self.close()
             if ended.timed_out:
                 raise PublishError(f"{self.where}: sftp did not finish in {TIMEOUT} s") from None
@@ -152,8 +154,9 @@ class SftpTarget:
                     ]
                 )
             except PublishError:
-                with contextlib.suppress(PublishError):
-                    self._run([f"-rm {self._quote(temp)}"])  # a new login, after a failure only
+                if self._got_in:  # the host let us in, then refused the file: tidy up
+                    with contextlib.suppress(PublishError):
+                        self._run([f"-rm {self._quote(temp)}"])  # a new login, on failure only
                 raise
         self._known[name] = self._listed(out)
 
@@ -176,9 +179,10 @@ _SENTINEL = "Local working directory: "  # what lpwd prints: the end of each bat
 class _Ended(Exception):
     """The sftp process ended (or stopped answering) before the batch was through."""
 
-    def __init__(self, stderr: str, timed_out: bool = False) -> None:
+    def __init__(self, stderr: str, *, logged_in: bool, timed_out: bool = False) -> None:
         super().__init__(stderr)
         self.stderr = stderr
+        self.logged_in = logged_in  # sftp had started taking commands
         self.timed_out = timed_out
 
 
@@ -196,6 +200,7 @@ class _Session:
             args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, bufsize=0
         )
         self._said = 0  # how much of the stderr file earlier batches wrote
+        self._in = False  # sftp echoes each command it takes: once it has, we are logged in
 
     def _new_stderr(self) -> str:
         self._stderr.seek(self._said)
@@ -208,7 +213,7 @@ class _Session:
         assert stdin is not None and stdout is not None
         try:
             stdin.write(("\n".join([*commands, "lpwd"]) + "\n").encode())
-        except (BrokenPipeError, OSError):
+        except OSError:
             raise self._ended() from None
         deadline = time.monotonic() + TIMEOUT
         received = bytearray()
@@ -218,11 +223,12 @@ class _Session:
                 left = deadline - time.monotonic()
                 if left <= 0 or not selector.select(left):
                     self.close()
-                    raise _Ended(self._new_stderr(), timed_out=True)
+                    raise _Ended(self._new_stderr(), logged_in=self._in, timed_out=True)
                 chunk = os.read(stdout.fileno(), 65536)
                 if not chunk:
                     raise self._ended()
                 received += chunk
+                self._in = self._in or b"sftp> " in received
                 if received.endswith(b"\n"):
                     last = received[:-1].rsplit(b"\n", 1)[-1]
                     if last.startswith(_SENTINEL.encode()):
@@ -236,7 +242,7 @@ class _Session:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
-        return _Ended(self._new_stderr())
+        return _Ended(self._new_stderr(), logged_in=self._in)
 
     def close(self) -> None:
         if self._process.poll() is None:
