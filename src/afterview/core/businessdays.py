@@ -43,7 +43,12 @@ def _holidays_for(country: str, subdivision: str | None) -> Any:
     """The holidays library's calendar; it fills in each year the first time it is asked."""
     import holidays
 
-    return holidays.country_holidays(country, subdiv=subdivision)
+    # Without a language the library picks one from the locale, and for any locale it
+    # has no translation for (en_GB among them) names holidays in the country's own
+    # language: reasons would read "skipping 元日" and "after Christmas" would find
+    # nothing in Germany. afterview speaks English, and every country the library
+    # knows has its names in English (as originals or as a translation).
+    return holidays.country_holidays(country, subdiv=subdivision, language="en_US")
 
 
 class _Year(NamedTuple):
