@@ -428,3 +428,37 @@ def test_holiday_names_are_english_whatever_the_locale(
 
 
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def test_the_upstream_report_shows_what_the_library_returns() -> None:
+    """The Nepal report in docs/holiday-data.md prints what its comments say it prints."""
+    # When an upgrade of the holidays library fixes Nepal's weekend, this fails: then the
+    # report is done with, and the doc's override for Nepal can go.
+    doc = pathlib.Path(__file__).parent.parent / "docs" / "holiday-data.md"
+    text = doc.read_text(encoding="utf-8")
+    block = text.split("> ```python\n", 1)[1].split("> ```\n", 1)[0]
+    code = "\n".join(line.removeprefix(">").removeprefix(" ") for line in block.splitlines())
+    expected = [
+        line.split("#", 1)[1].rsplit(":", 1)[-1].strip()
+        for line in code.splitlines()
+        if line.startswith("print(")
+    ]
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert (result.stdout.splitlines(), result.stderr) == (expected, "")
+    assert expected == ["{5, 6}", "False", "False", "False"]
+
+
+def test_hong_kong_and_bavaria_are_as_the_doc_says() -> None:
+    """Hong Kong works on Saturdays; Bavaria's 15 August is only in the catholic category."""
+    # Sat 5 and Sun 6 Dec 2026; Sat 15 Aug 2026 (Assumption Day).
+    hong_kong = holidays.country_holidays("HK", language="en_US")
+    assert hong_kong.weekend == {6}
+    assert hong_kong.is_working_day(day("Sat 2026-12-05"))
+    assert not hong_kong.is_working_day(day("Sun 2026-12-06"))
+    assumption = day("Sat 2026-08-15")
+    bavaria = holidays.country_holidays("DE", subdiv="BY", language="en_US")
+    assert bavaria.get(assumption) is None
+    catholic = holidays.country_holidays("DE", subdiv="BY", language="en_US", categories="catholic")
+    assert catholic.get(assumption) == "Assumption Day"
