@@ -7,6 +7,10 @@ library's own listing (holidays 0.109), never taken from the code under test.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import pathlib
+import subprocess
+import sys
 from collections.abc import Callable
 
 import holidays
@@ -379,3 +383,82 @@ def test_working_days_of_a_year_are_worked_out_once() -> None:
     after = businessdays._employer_year.cache_info()
     assert after.misses == before.misses
     assert after.hits > before.hits
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        pytest.param({"LANG": "en_GB.UTF-8"}, id="english-without-a-translation"),
+        pytest.param({"LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8"}, id="chinese"),
+        pytest.param({}, id="no-locale"),
+    ],
+)
+def test_holiday_names_are_english_whatever_the_locale(
+    env: dict[str, str], tmp_path: pathlib.Path
+) -> None:
+    """Reasons name holidays in English, and "after Christmas" is found, in any locale."""
+    # The holidays library reads the locale once per calendar, so each locale gets a
+    # fresh process. Germany's Christmas Day is Fri 25 Dec 2026 and Second Day of
+    # Christmas Sat 26 Dec; Japan's New Year's Day is Fri 1 Jan 2027.
+    script = (
+        "import datetime as dt\n"
+        "from afterview.core.businessdays import open_calendar\n"
+        "from afterview.core.timeline import resolve\n"
+        "de = open_calendar('DE')\n"
+        "print(de.holiday_name(dt.date(2026, 12, 25)))\n"
+        "print(resolve('after Christmas', dt.date(2026, 12, 1), de).date)\n"
+        "print(open_calendar('JP').holiday_name(dt.date(2027, 1, 1)))\n"
+        "print(open_calendar('CN').holiday_name(dt.date(2027, 2, 6)))\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in LOCALE_VARIABLES}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**clean, **env},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    # After Christmas Day and Second Day of Christmas: Mon 28 Dec 2026.
+    assert (result.stdout.splitlines(), result.stderr) == (
+        ["Christmas Day", "2026-12-28", "New Year's Day", "Chinese New Year (Spring Festival)"],
+        "",
+    )
+
+
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def test_the_upstream_report_shows_what_the_library_returns() -> None:
+    """The Nepal report in docs/holiday-data.md prints what its comments say it prints."""
+    # When an upgrade of the holidays library fixes Nepal's weekend, this fails: then the
+    # report is done with, and the doc's override for Nepal can go.
+    doc = pathlib.Path(__file__).parent.parent / "docs" / "holiday-data.md"
+    text = doc.read_text(encoding="utf-8")
+    block = text.split("> ```python\n", 1)[1].split("> ```\n", 1)[0]
+    code = "\n".join(line.removeprefix(">").removeprefix(" ") for line in block.splitlines())
+    expected = [
+        line.split("#", 1)[1].rsplit(":", 1)[-1].strip()
+        for line in code.splitlines()
+        if line.startswith("print(")
+    ]
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert (result.stdout.splitlines(), result.stderr) == (expected, "")
+    assert expected == ["{5, 6}", "False", "False", "False"]
+
+
+def test_hong_kong_and_bavaria_are_as_the_doc_says() -> None:
+    """Hong Kong works on Saturdays; Bavaria's 15 August is only in the catholic category."""
+    # Sat 5 and Sun 6 Dec 2026; Sat 15 Aug 2026 (Assumption Day).
+    hong_kong = holidays.country_holidays("HK", language="en_US")
+    assert hong_kong.weekend == {6}
+    assert hong_kong.is_working_day(day("Sat 2026-12-05"))
+    assert not hong_kong.is_working_day(day("Sun 2026-12-06"))
+    assumption = day("Sat 2026-08-15")
+    bavaria = holidays.country_holidays("DE", subdiv="BY", language="en_US")
+    assert bavaria.get(assumption) is None
+    catholic = holidays.country_holidays("DE", subdiv="BY", language="en_US", categories="catholic")
+    assert catholic.get(assumption) == "Assumption Day"

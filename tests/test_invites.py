@@ -352,6 +352,54 @@ def test_utc_times_in_a_one_zone_country_take_that_zone() -> None:
     assert (japan.timezone, japan.start) == ("Asia/Tokyo", dt.datetime(2026, 11, 25, 12, 0))
 
 
+@pytest.mark.parametrize(
+    ("country", "region", "utc", "zone", "local"),
+    [
+        # São Paulo keeps UTC-03 all year: Brazil ended daylight saving time in 2019.
+        ("BR", "SP", "20261124T130000Z", "America/Sao_Paulo", "2026-11-24T10:00"),
+        # Brisbane keeps UTC+10 all year (Queensland has no daylight saving time): the
+        # interview is on Wednesday morning there, Tuesday in UTC.
+        ("AU", "QLD", "20261124T230000Z", "Australia/Brisbane", "2026-11-25T09:00"),
+        # The Chatham Islands keep New Zealand's summer time (from Sun 27 Sep 2026) at
+        # UTC+13:45, 45 minutes ahead of Auckland.
+        ("NZ", "CIT", "20261124T190000Z", "Pacific/Chatham", "2026-11-25T08:45"),
+        # The Azores keep UTC-01 in winter (summer time ended Sun 25 Oct 2026).
+        ("PT", "20", "20261124T140000Z", "Atlantic/Azores", "2026-11-24T13:00"),
+        # Madrid keeps UTC+01 in winter, the Canaries UTC+00.
+        ("ES", "MD", "20261124T140000Z", "Europe/Madrid", "2026-11-24T15:00"),
+        ("ES", "CN", "20261124T140000Z", "Atlantic/Canary", "2026-11-24T14:00"),
+        # Magallanes keeps UTC-03 all year since December 2016; in July Santiago is on
+        # its winter time, UTC-04 (summer time starts Sun 6 Sep 2026).
+        ("CL", "MA", "20260714T130000Z", "America/Punta_Arenas", "2026-07-14T10:00"),
+        ("CL", "RM", "20260714T130000Z", "America/Santiago", "2026-07-14T09:00"),
+        # Guadeloupe keeps UTC-04 all year.
+        ("FR", "971", "20261124T140000Z", "America/Guadeloupe", "2026-11-24T10:00"),
+        # Puerto Rico keeps UTC-04 all year.
+        ("US", "PR", "20261124T140000Z", "America/Puerto_Rico", "2026-11-24T10:00"),
+    ],
+)
+def test_utc_times_take_the_one_zone_of_the_region(
+    country: str, region: str, utc: str, zone: str, local: str
+) -> None:
+    """An invitation in UTC from a region of one zone is read in that zone, and says so."""
+    start = dt.datetime.strptime(utc, "%Y%m%dT%H%M%SZ")
+    end = (start + dt.timedelta(hours=1)).strftime("%Y%m%dT%H%M%SZ")
+    inv = calendar(f"DTSTART:{utc}\nDTEND:{end}\nSUMMARY:Data Engineer interview\n" + PRIYA)
+    got = build(inv, country=country, subdivision=region)
+    assert (got.timezone, got.start) == (zone, dt.datetime.fromisoformat(local))
+    assert got.notes is not None and f"the only one of {country}-{region}" in got.notes
+
+
+def test_utc_times_in_arizona_are_not_read_in_phoenix_time() -> None:
+    """Arizona has two clocks (the Navajo Nation keeps daylight saving time): no guess."""
+    inv = calendar(
+        "DTSTART:20260714T170000Z\nDTEND:20260714T180000Z\nSUMMARY:Data Engineer interview\n"
+        + PRIYA
+    )
+    with pytest.raises(InviteError, match="US-AZ has several zones: pass --timezone"):
+        build(inv, country="US", subdivision="AZ")
+
+
 def test_custom_outlook_zone_is_read_as_an_instant() -> None:
     """A TZID known only by its VTIMEZONE ("(UTC-08:00) Pacific Time") keeps its instant."""
     zone = "(UTC-08:00) Pacific Time (US & Canada)"

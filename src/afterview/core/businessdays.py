@@ -43,7 +43,12 @@ def _holidays_for(country: str, subdivision: str | None) -> Any:
     """The holidays library's calendar; it fills in each year the first time it is asked."""
     import holidays
 
-    return holidays.country_holidays(country, subdiv=subdivision)
+    # Without a language the library picks one from the locale, and for any locale it
+    # has no translation for (en_GB among them) names holidays in the country's own
+    # language: reasons would read "skipping 元日" and "after Christmas" would find
+    # nothing in Germany. afterview speaks English, and every country the library
+    # knows has its names in English (as originals or as a translation).
+    return holidays.country_holidays(country, subdiv=subdivision, language="en_US")
 
 
 class _Year(NamedTuple):
@@ -109,25 +114,28 @@ def _closure_days(country: str, subdivision: str | None, year: int) -> dict[int,
                 found += _span(begin, end)
         elif closure.kind == "easter":
             found += [easter_sunday(year) + dt.timedelta(days=k) for k in closure.offsets]
-        else:
-            entity = _holidays_for(country, subdivision)
-            with warnings.catch_warnings(record=True):
-                warnings.simplefilter("always")
-                named = [
-                    d
-                    for d, name in sorted(entity.items())
-                    if d.year == year and closure.holiday.lower() in str(name).lower()
-                ]
-                if named:
-                    begin = named[0]
-                    found += [
-                        d
-                        for d in _span(begin, begin + dt.timedelta(days=closure.length - 1))
-                        if d not in entity.weekend_workdays
-                    ]
+        elif closure.kind == "lunar-new-year":
+            new_year = _lunar_new_year(year)
+            if new_year is not None:
+                # The year's make-up working days are known once the year is filled in.
+                _employer_year(country, subdivision, year)
+                worked = _holidays_for(country, subdivision).weekend_workdays
+                last = new_year + dt.timedelta(days=closure.length - 1)
+                found += [d for d in _span(new_year, last) if d not in worked]
         for day in found:
             days.setdefault(day.toordinal(), closure.name)
     return days
+
+
+@cache
+def _lunar_new_year(year: int) -> dt.date | None:
+    """The first day of the Chinese lunar year that starts in ``year`` (1901 to 2100)."""
+    # The holidays library's own table of lunar dates, the one its Chinese, Korean and
+    # Vietnamese calendars use; it has no public name for it.
+    from holidays.calendars.chinese import _ChineseLunisolar
+
+    found: dt.date | None = _ChineseLunisolar().lunar_new_year_date(year)[0]
+    return found
 
 
 def _span(first: dt.date, last: dt.date) -> list[dt.date]:

@@ -18,7 +18,8 @@ class Closure(NamedTuple):
 
     ``kind`` says how its days are found: "fixed" (month and day, from ``first`` to
     ``last``, wrapping over the new year), "easter" (``offsets`` days from Easter
-    Sunday), or "holiday" (``length`` days from the public holiday named ``holiday``).
+    Sunday), or "lunar-new-year" (``length`` days from the first day of the Chinese
+    lunar year). Make-up working days the country decrees stay working days.
     """
 
     name: str
@@ -26,7 +27,6 @@ class Closure(NamedTuple):
     first: tuple[int, int] = (1, 1)
     last: tuple[int, int] = (1, 1)
     offsets: tuple[int, ...] = ()
-    holiday: str = ""
     length: int = 0
 
 
@@ -35,12 +35,8 @@ CLOSURES: dict[str, tuple[Closure, ...]] = {
         Closure("the year-end closure customary in Japan", "fixed", first=(12, 29), last=(1, 3)),
     ),
     "BR": (Closure("Carnival, a closure customary in Brazil", "easter", offsets=(-48, -47)),),
-    "CN": (
-        Closure(
-            "the Spring Festival week customary in China",
-            "holiday",
-            holiday="Spring Festival",
-            length=7,
-        ),
-    ),
+    # From the lunar date itself, not from a holiday's name: the names come in the
+    # language of the holidays library's translation, and a year past the last
+    # published schedule must still have its week.
+    "CN": (Closure("the Spring Festival week customary in China", "lunar-new-year", length=7),),
 }

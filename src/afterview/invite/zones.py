@@ -14,44 +14,40 @@ import zoneinfo
 from functools import lru_cache
 from urllib.parse import unquote
 
-from afterview.core.addresses import words
+from afterview.errors import PlaceError
 
-# Regions that keep one zone, where the country as a whole keeps several. Regions
-# split between zones (Florida, Indiana, Texas, Ontario ...) are left out on purpose.
-_EASTERN = words("CT DE DC GA ME MD MA NH NJ NY NC OH PA RI SC VT VA WV")
-_CENTRAL = words("AL AR IL IA LA MN MS MO OK WI")
-_MOUNTAIN = words("CO MT NM UT WY")
-_REGION_ZONES: dict[str, dict[str, str]] = {
-    "US": {
-        **dict.fromkeys(_EASTERN, "America/New_York"),
-        **dict.fromkeys(_CENTRAL, "America/Chicago"),
-        **dict.fromkeys(_MOUNTAIN, "America/Denver"),
-        "AZ": "America/Phoenix",
-        "CA": "America/Los_Angeles",
-        "WA": "America/Los_Angeles",
-        "HI": "Pacific/Honolulu",
-    },
-    "CA": {
-        "AB": "America/Edmonton",
-        "MB": "America/Winnipeg",
-        "NS": "America/Halifax",
-        "PE": "America/Halifax",
-        "NB": "America/Moncton",
-        "NL": "America/St_Johns",
-        "SK": "America/Regina",
-    },
-    "AU": {
-        "NSW": "Australia/Sydney",
-        "ACT": "Australia/Sydney",
-        "VIC": "Australia/Melbourne",
-        "QLD": "Australia/Brisbane",
-        "SA": "Australia/Adelaide",
-        "WA": "Australia/Perth",
-        "TAS": "Australia/Hobart",
-        "NT": "Australia/Darwin",
-    },
-    "ES": {"CN": "Atlantic/Canary"},
-}
+
+@lru_cache(maxsize=1)
+def region_zones() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Country -> region -> its zones, the one to use first; none for a region of several clocks.
+
+    From zones.toml, read the first time an invitation needs it.
+    """
+    import tomllib
+    from importlib.resources import files
+
+    data = tomllib.loads(files(__package__).joinpath("zones.toml").read_text("utf-8"))
+    return {
+        country: {
+            region: (zones,) if isinstance(zones, str) else tuple(zones)
+            for region, zones in regions.items()
+        }
+        for country, regions in data.items()
+    }
+
+
+def _region(country: str, subdivision: str | None) -> tuple[str, ...] | None:
+    """The zones zones.toml gives a region, its code spelt any way the library knows, or None."""
+    regions = region_zones().get(country.upper())
+    if not regions or not subdivision:
+        return None
+    from afterview.core.businessdays import check_subdivision
+
+    try:
+        code = check_subdivision(country.upper(), subdivision)
+    except PlaceError:
+        return None  # the plan refuses the code in its own words
+    return regions.get(code or "")
 
 
 @lru_cache(maxsize=1)
@@ -100,9 +96,11 @@ def _groups(country: str, around: dt.datetime) -> list[list[str]]:
 
 def place_zone(country: str, subdivision: str | None, around: dt.datetime) -> str | None:
     """The one zone of the country (or of its region) at ``around`` (UTC), or None."""
-    region = _REGION_ZONES.get(country.upper(), {}).get((subdivision or "").upper())
-    if region:
-        return region
+    zones = _region(country, subdivision)
+    if zones is not None:
+        # A region of several clocks has none of its own, even where the country's
+        # zone.tab line names one zone (France's, for French Polynesia).
+        return zones[0] if zones else None
     groups = _groups(country, around)
     return groups[0][0] if len(groups) == 1 else None
 
