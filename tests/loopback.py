@@ -1,4 +1,5 @@
-"""Real servers for the tests, on 127.0.0.1: a free port, and a Radicale CalDAV server."""
+"""Real servers for the tests, on 127.0.0.1: a free port, waiting for a server and
+stopping it, and a Radicale CalDAV server."""
 
 from __future__ import annotations
 
@@ -18,6 +19,20 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def wait_for_port(process: subprocess.Popen[bytes], port: int) -> bool:
+    """Whether ``process`` listens on ``port`` within the timeout."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

@@ -7,20 +7,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pwd
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
 from afterview.tracker import commands as tracker
 from afterview.tracker.store import Store
-from loopback import free_port
+from loopback import free_port, stop, wait_for_port
 
 SERVERS = Path(__file__).resolve().parent / "servers"
-TIMEOUT = 15.0
 # Tracked the evening of Wed 25 Nov 2026 (New York), the day before US Thanksgiving.
 NOW = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
 # Rendered on Wed 2 Dec 2026, after check-in 1 (Mon 30 Nov) and before check-in 2 (Mon 7 Dec).
@@ -68,30 +65,6 @@ def tracked(path: Path) -> str:
     """A tracker at ``path`` holding the personal interview; its id."""
     with Store(path) as store:
         return tracker.add(store, PERSONAL_INTERVIEW, now=NOW).id
-
-
-def wait_for_port(process: subprocess.Popen[bytes], port: int) -> bool:
-    """Whether ``process`` listens on ``port`` within the timeout."""
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """End a server this test run started."""
-    process.terminate()
-    try:
-        process.wait(timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=TIMEOUT)
 
 
 @dataclass(frozen=True)
