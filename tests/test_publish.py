@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from afterview.formats import redact
 from afterview.publish import publisher
-from afterview.publish.targets import Conflict, is_published_name
+from afterview.publish.targets import Conflict, Remote, is_published_name
 from afterview.publish.webdav import WebDavTarget
 from afterview.tracker import commands as tracker
 from afterview.tracker import queries
@@ -59,6 +60,14 @@ def password(monkeypatch: pytest.MonkeyPatch) -> str:
     """The WebDAV password, where afterview looks for it by default."""
     monkeypatch.setenv("AFTERVIEW_PUBLISH_PASSWORD", PASSWORD)
     return PASSWORD
+
+
+def send(target: WebDavTarget, name: str, data: bytes, expect: Remote | None) -> None:
+    """Upload ``data`` as another machine's afterview would: from a file."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "feed.ics"
+        source.write_bytes(data)
+        target.upload(name, source, expect)
 
 
 def contents(db: Path) -> object:
@@ -241,9 +250,9 @@ def test_two_publishers_never_silently_overwrite(dav: Dav, db: Path, password: s
         ).name
     mine, theirs = WebDavTarget(dav.private, password), WebDavTarget(dav.private, password)
     seen = mine.stat(name)
-    theirs.upload(name, b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", theirs.stat(name))
+    send(theirs, name, b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", theirs.stat(name))
     with pytest.raises(Conflict):
-        mine.upload(name, b"mine", seen)
+        send(mine, name, b"mine", seen)
     assert (dav.root / "private" / name).read_bytes() == b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
 
 
@@ -264,7 +273,7 @@ def test_the_loser_of_a_race_renders_again_and_retries_once(
         found = real_stat(self, wanted)
         if not raced and self is not other:
             raced.append(wanted)  # the other machine's upload lands right after our look
-            other.upload(wanted, b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", other.stat(wanted))
+            send(other, wanted, b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", other.stat(wanted))
         return found
 
     monkeypatch.setattr(WebDavTarget, "stat", stat_then_race)
@@ -454,9 +463,9 @@ def test_a_file_that_appeared_since_we_looked_is_not_overwritten(dav: Dav, passw
     mine, theirs = WebDavTarget(dav.private, password), WebDavTarget(dav.private, password)
     seen = mine.stat(name)
     assert seen is None
-    theirs.upload(name, b"theirs", None)
+    send(theirs, name, b"theirs", None)
     with pytest.raises(Conflict):
-        mine.upload(name, b"mine", seen)
+        send(mine, name, b"mine", seen)
     assert (dav.root / "private" / name).read_bytes() == b"theirs"
 
 
@@ -553,7 +562,7 @@ def test_a_republish_sends_the_upload_alone_and_notices_another_publisher(
         assert (dav.root / "private" / name).read_bytes() == render(db, "full")
 
         other = WebDavTarget(dav.private, password)
-        other.upload(name, b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", other.stat(name))
+        send(other, name, b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", other.stat(name))
         other.close()
         tracker.remove(store, interview_id, now=RENDER)
         start = len(dav.requests())

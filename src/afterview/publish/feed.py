@@ -22,7 +22,6 @@ from typing import IO
 
 from afterview import __version__
 from afterview.errors import TrackerError
-from afterview.formats import ics
 from afterview.formats.eventcodec import decode_followup, parse_stamp, stamp_of
 from afterview.formats.interviewfile import parse_interview
 from afterview.tracker.records import GRACE_DAYS
@@ -64,7 +63,19 @@ def _cache_prefix(reminder: dt.time) -> str:
     return f"{__version__}|{reminder:%H:%M}|"
 
 
+def cache_prefix(reminder: dt.time = DEFAULT_REMINDER) -> str:
+    """What every cached event's key starts with: afterview's version and the reminder."""
+    return _cache_prefix(reminder)
+
+
+def cutoff_of(now: dt.datetime) -> dt.date:
+    """Cancelled events that ended before this date are no longer in the feed."""
+    return _cutoff(now)
+
+
 def _frame(name: str) -> tuple[bytes, bytes]:
+    from afterview.formats import ics  # icalendar loads only when something is serialized
+
     head, end = ics.feed_chunks(name, (), _EPOCH)
     return head, end
 
@@ -103,6 +114,8 @@ class _Renderer:
         data = row.payload if isinstance(row.payload, str) else ""
         followup = decode_followup(data, row.status, row.sequence)
         stamp = parse_stamp(row.changed)
+        from afterview.formats import ics
+
         return ics.event_bytes(row.uid, self._zone(row), followup, stamp, self.reminder)
 
 
@@ -216,6 +229,25 @@ def feed_chunks(
     way the events come from one query, streamed: memory stays flat.
     """
     return _stream(store, now, candidate, reminder, cache, _Seen())
+
+
+def keyed_chunks(
+    store: Store,
+    *,
+    now: dt.datetime,
+    reminder: dt.time = DEFAULT_REMINDER,
+) -> Iterator[tuple[str | None, str | None, bytes]]:
+    """The whole feed's pieces as (UID, key, bytes); the header and footer have no UID.
+
+    The key is what the piece's bytes depend on besides the cache prefix, as
+    ``Store.feed_keys`` gives it.
+    """
+    for row, data in _pieces(store, now, None, reminder, True, _Seen()):
+        if row is None:
+            yield None, None, data
+        else:
+            key = f"{row.zone or ''}|{row.sequence}|{row.status}|{row.changed}"
+            yield row.uid, key, data
 
 
 def feed_events(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from pathlib import Path
 
 from afterview.errors import PublishError
@@ -40,16 +41,15 @@ class FolderTarget:
             return None
         return Remote(size=info.st_size, etag=f"{info.st_mtime_ns}-{info.st_size}")
 
-    def upload(self, name: str, data: bytes, expect: Remote | None) -> None:
+    def upload(self, name: str, source: Path, expect: Remote | None) -> None:
         self._check()
         final = self.folder / name
         temp = self.folder / f".{name}.{os.getpid()}.tmp"
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, MODE)
             try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
+                with source.open("rb") as data, os.fdopen(os.dup(fd), "wb") as out:
+                    shutil.copyfileobj(data, out, 1 << 20)
                 os.fsync(fd)
             finally:
                 os.close(fd)

@@ -124,10 +124,11 @@ class GitTarget:
             return None
         return Remote(size=int(done.stdout.decode().strip()), etag=head)
 
-    def _commit(self, parent: str | None, name: str, data: bytes | None, message: str) -> str:
+    def _commit(self, parent: str | None, name: str, source: Path | None, message: str) -> str:
         entries = [e for e in self._tree_of(parent) if e.split("\t", 1)[1] != name]
-        if data is not None:
-            blob = self._git("hash-object", "-w", "--stdin", data=data).stdout.decode().strip()
+        if source is not None:
+            made = self._git("hash-object", "-w", "--no-filters", "--", str(source.resolve()))
+            blob = made.stdout.decode().strip()
             entries.append(f"100644 blob {blob}\t{name}")
         tree = self._git("mktree", data=("\n".join(entries) + "\n").encode()).stdout
         args = ["commit-tree", tree.decode().strip(), "-m", message]
@@ -160,9 +161,9 @@ class GitTarget:
             self._fetch(head)
         return head
 
-    def upload(self, name: str, data: bytes, expect: Remote | None) -> None:
+    def upload(self, name: str, source: Path, expect: Remote | None) -> None:
         parent = self._parent(expect)
-        self._push(self._commit(parent, name, data, "Publish the follow-up calendar"))
+        self._push(self._commit(parent, name, source, "Publish the follow-up calendar"))
 
     def read(self, name: str) -> bytes:
         head = self._head()

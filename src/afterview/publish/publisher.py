@@ -1,18 +1,20 @@
 """Publishing the feed: render at a level of detail, compare, upload, remember.
 
-What was published where (the file's random name, the SHA-256 of its bytes, the
-remote version) is kept in a small JSON file beside the tracker database, not in the
-settings: it belongs to this tracker and this machine. A republish whose bytes equal
-what was last published sends nothing at all; ``afterview publish`` also asks the
-target for its copy's version and uploads again when someone else changed it.
+What was published where (the file's random name, the remote version, and which local
+copy of the bytes went up: see ``copies``) is kept in a small JSON file beside the
+tracker database, not in the settings: it belongs to this tracker and this machine. A
+republish whose bytes equal what was last published sends nothing at all; ``afterview
+publish`` also asks the target for its copy's version and uploads again when someone
+else changed it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import hashlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,12 +23,13 @@ from urllib.parse import quote, urlsplit
 from afterview.errors import PublishError
 from afterview.formats import redact
 from afterview.formats.files import write_atomic
-from afterview.publish import feed
+from afterview.publish import copies, feed
 from afterview.publish.destinations import target_for
 from afterview.publish.targets import Conflict, Remote, Target, new_name, public_address
 from afterview.tracker.store import Store
 
 STATE_SUFFIX = ".publish"
+COPIES = "copies"  # the last published bytes of each target, and their maps
 KEYRING_SERVICE = "afterview"  # keyring set afterview <the publish address>
 
 
@@ -136,64 +139,94 @@ def publish(
     question, when the bytes equal the last ones published from here.
     """
     key = public_address(url)
-    state = load_state(store)
-    known = state.get(key, {})
-    old_name = known.get("name") if isinstance(known.get("name"), str) else None
-    name = new_name() if rotate or old_name is None else old_name
-    data = render(store, now=now, detail=detail, reminder=reminder)
-    digest = hashlib.sha256(data).hexdigest()
-    result = Published(where=key, name=name, sent=False, size=len(data), detail=detail)
-    same_bytes = known.get("sha256") == digest and name == old_name
-    if same_bytes and not check_remote:
-        return result
-    target = _target(url, password, store)
-    try:
-        if old_name is None:
-            result.warnings.extend(target.first_checks())
-        remembered = Remote(size=int(known.get("size", -1)), etag=known.get("etag"))
-        if not check_remote and name == old_name and remembered.etag:
-            # A republish after a change: the upload itself is tagged with the version
-            # published last, so asking for it first would only cost a request. When
-            # someone else replaced the file meanwhile, the upload says Conflict below.
-            remote: Remote | None = remembered
-        else:
-            remote = target.stat(name)
-            if same_bytes and remote is not None and remote == remembered:
-                return result
+    folder = state_folder(store)
+    with _locked(folder):
+        state = load_state(store)
+        known = state.get(key, {})
+        old_name = known.get("name") if isinstance(known.get("name"), str) else None
+        name = new_name() if rotate or old_name is None else old_name
+        plan = copies.Plan(store, folder / COPIES, key, now=now, detail=detail, reminder=reminder)
+        current = plan.current()
+        # The copy last uploaded from here is named in the state; a copy made since whose
+        # upload failed is not, so the next republish sends it.
+        same_bytes = (
+            current is not None and known.get("copy") == current.path.name and name == old_name
+        )
+        size = current.size if current is not None else 0
+        result = Published(where=key, name=name, sent=False, size=size, detail=detail)
+        if same_bytes and not check_remote:
+            return result
+        target = _target(url, password, store)
         try:
-            target.upload(name, data, remote)
-        except Conflict:
-            # Another machine published meanwhile: render what is true now, try once more.
-            data = render(store, now=now, detail=detail, reminder=reminder)
-            digest = hashlib.sha256(data).hexdigest()
+            prepare = getattr(target, "prepare", None)
+            if prepare is not None:
+                prepare()  # an ssh login, say, proceeds while the file is made
+            built = plan.write()
+            result.size = built.size
+            if old_name is None:
+                result.warnings.extend(target.first_checks())
+            remembered = Remote(size=int(known.get("size", -1)), etag=known.get("etag"))
+            if not check_remote and name == old_name and remembered.etag:
+                # A republish after a change: the upload itself is tagged with the version
+                # published last, so asking for it first would only cost a request. When
+                # someone else replaced the file meanwhile, the upload says Conflict below.
+                remote: Remote | None = remembered
+            else:
+                remote = target.stat(name)
+                if same_bytes and remote is not None and remote == remembered:
+                    return result
             try:
-                target.upload(name, data, target.stat(name))
+                target.upload(name, built.path, remote)
             except Conflict:
-                raise PublishError(
-                    f"{key}: another publisher keeps replacing {name}: run afterview publish "
-                    "again when it has finished"
-                ) from None
-            result.retried = True
-        result.sent = True
-        result.size = len(data)
-        after = target.stat(name)
-        state[key] = {
-            "name": name,
-            "sha256": digest,
-            "size": after.size if after else len(data),
-            "etag": after.etag if after else None,
-            "detail": detail,
-            "published": now.astimezone(dt.UTC).isoformat(),
-        }
-        _save_state(store, state)
-        if old_name is not None and old_name != name:
-            target.remove(old_name)
-            result.removed = old_name
-        return result
-    finally:
-        close = getattr(target, "close", None)
-        if close is not None:
-            close()
+                # Another machine published meanwhile: write what is true now, try once more.
+                built = copies.Plan(
+                    store, folder / COPIES, key, now=now, detail=detail, reminder=reminder
+                ).write()
+                try:
+                    target.upload(name, built.path, target.stat(name))
+                except Conflict:
+                    raise PublishError(
+                        f"{key}: another publisher keeps replacing {name}: run afterview "
+                        "publish again when it has finished"
+                    ) from None
+                result.retried = True
+            result.sent = True
+            result.size = built.size
+            after = target.stat(name)
+            state[key] = {
+                "name": name,
+                "copy": built.path.name,
+                "size": after.size if after else built.size,
+                "etag": after.etag if after else None,
+                "detail": detail,
+                "published": now.astimezone(dt.UTC).isoformat(),
+            }
+            _save_state(store, state)
+            if old_name is not None and old_name != name:
+                target.remove(old_name)
+                result.removed = old_name
+            return result
+        finally:
+            close = getattr(target, "close", None)
+            if close is not None:
+                close()
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """One publish at a time from this tracker: the state and the copies are shared."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks here: publishes are rare enough not to meet
+        yield
+        return
+    with (folder / "lock").open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def published_name(store: Store, url: str) -> str | None:

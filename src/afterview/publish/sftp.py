@@ -62,12 +62,7 @@ class SftpTarget:
     def _remote(self, name: str) -> str:
         return f"{self.folder}/{name}" if self.folder != "/" else f"/{name}"
 
-    def _run(self, commands: list[str]) -> tuple[str, str]:
-        """Run ``commands`` in this publish's sftp session: what they print, and say.
-
-        A command without a leading ``-`` that fails ends the session: PublishError, in
-        the words of what ssh or sftp said.
-        """
+    def _start(self) -> _Session:
         if self._session is None:
             program = shutil.which("sftp")
             if program is None:
@@ -80,8 +75,17 @@ class SftpTarget:
                 args += ["-P", str(self.port)]
             args.append(self.login)
             self._session = _Session(args)
+        return self._session
+
+    def _run(self, commands: list[str]) -> tuple[str, str]:
+        """Run ``commands`` in this publish's sftp session: what they print, and say.
+
+        A command without a leading ``-`` that fails ends the session: PublishError, in
+        the words of what ssh or sftp said.
+        """
+        session = self._start()
         try:
-            return self._session.run(commands)
+            return session.run(commands)
         except _Ended as ended:
             self._got_in = ended.logged_in
             self.close()
@@ -137,27 +141,27 @@ class SftpTarget:
                 return Remote(size=size, etag=" ".join(fields[5:8]) + f" {size}")
         return None
 
-    def upload(self, name: str, data: bytes, expect: Remote | None) -> None:
+    def prepare(self) -> None:
+        """Start the sftp session now: the login proceeds while the file is made."""
+        self._start()
+
+    def upload(self, name: str, source: Path, expect: Remote | None) -> None:
         temp = self._remote(f".{name}.uploading")
-        with tempfile.TemporaryDirectory(prefix="afterview-") as folder:
-            local = Path(folder) / name
-            local.write_bytes(data)
-            os.chmod(local, 0o644)
-            if expect is not None and self._look(name) != expect:
-                raise Conflict(f"{self.where}: {name} was replaced by another publisher meanwhile")
-            try:
-                out, _said = self._run(
-                    [
-                        f"put {self._quote(str(local))} {self._quote(temp)}",
-                        f"rename {self._quote(temp)} {self._quote(self._remote(name))}",
-                        f"ls -ln {self._quote(self._remote(name))}",
-                    ]
-                )
-            except PublishError:
-                if self._got_in:  # the host let us in, then refused the file: tidy up
-                    with contextlib.suppress(PublishError):
-                        self._run([f"-rm {self._quote(temp)}"])  # a new login, on failure only
-                raise
+        if expect is not None and self._look(name) != expect:
+            raise Conflict(f"{self.where}: {name} was replaced by another publisher meanwhile")
+        try:
+            out, _said = self._run(
+                [
+                    f"put {self._quote(str(source))} {self._quote(temp)}",
+                    f"rename {self._quote(temp)} {self._quote(self._remote(name))}",
+                    f"ls -ln {self._quote(self._remote(name))}",
+                ]
+            )
+        except PublishError:
+            if self._got_in:  # the host let us in, then refused the file: tidy up
+                with contextlib.suppress(PublishError):
+                    self._run([f"-rm {self._quote(temp)}"])  # a new login, on failure only
+            raise
         self._known[name] = self._listed(out)
 
     def read(self, name: str) -> bytes:

@@ -53,8 +53,9 @@ class Target(Protocol):
         """The file's size and version, or None when there is no such file."""
         ...
 
-    def upload(self, name: str, data: bytes, expect: Remote | None) -> None:
-        """Replace the file atomically; Conflict when it is no longer ``expect``."""
+    def upload(self, name: str, source: Path, expect: Remote | None) -> None:
+        """Replace the file with ``source``'s bytes, atomically; Conflict when it is no
+        longer ``expect``."""
         ...
 
     def read(self, name: str) -> bytes:

@@ -13,6 +13,9 @@ from __future__ import annotations
 import base64
 import contextlib
 import http.client
+import os
+from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from afterview.errors import PublishError
@@ -20,6 +23,7 @@ from afterview.publish.links import is_loopback
 from afterview.publish.targets import Conflict, Remote, public_address
 
 TIMEOUT = 30  # seconds for each request
+BLOCK = 1 << 20  # bytes read from the file for each send of an upload
 _DAV = "{DAV:}"
 _PROPFIND = (
     b'<?xml version="1.0" encoding="utf-8"?>\n'
@@ -74,10 +78,12 @@ class WebDavTarget:
 
             context = ssl.create_default_context()
             self._open = http.client.HTTPSConnection(
-                self.host, self.port, timeout=TIMEOUT, context=context
+                self.host, self.port, timeout=TIMEOUT, context=context, blocksize=BLOCK
             )
         else:
-            self._open = http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT)
+            self._open = http.client.HTTPConnection(
+                self.host, self.port, timeout=TIMEOUT, blocksize=BLOCK
+            )
         return self._open
 
     def close(self) -> None:
@@ -90,7 +96,7 @@ class WebDavTarget:
         self,
         method: str,
         path: str,
-        body: bytes | None = None,
+        body: bytes | BinaryIO | None = None,
         headers: dict[str, str] | None = None,
         auth: bool = True,
     ) -> tuple[int, dict[str, str], bytes]:
@@ -106,6 +112,8 @@ class WebDavTarget:
                 # The server closed the kept-alive connection between two requests (an
                 # idle timeout): ask once more on a new one.
                 self.close()
+                if not isinstance(body, bytes | None):
+                    body.seek(0)
                 return self._exchange(method, path, body, sent)
         except TimeoutError:
             self.close()
@@ -127,7 +135,7 @@ class WebDavTarget:
             ) from None
 
     def _exchange(
-        self, method: str, path: str, body: bytes | None, headers: dict[str, str]
+        self, method: str, path: str, body: bytes | BinaryIO | None, headers: dict[str, str]
     ) -> tuple[int, dict[str, str], bytes]:
         connection = self._connection()
         connection.request(method, path, body=body, headers=headers)
@@ -179,14 +187,19 @@ class WebDavTarget:
         size = int(headers.get("content-length", "0") or 0)
         return Remote(size=size, etag=headers.get("etag"))
 
-    def upload(self, name: str, data: bytes, expect: Remote | None) -> None:
+    def upload(self, name: str, source: Path, expect: Remote | None) -> None:
         temp = f".{name}.uploading"
-        status, _, _ = self._request(
-            "PUT",
-            self._path(temp),
-            body=data,
-            headers={"Content-Type": "text/calendar; charset=utf-8"},
-        )
+        with source.open("rb") as body:
+            size = os.fstat(body.fileno()).st_size
+            status, _, _ = self._request(
+                "PUT",
+                self._path(temp),
+                body=body,
+                headers={
+                    "Content-Type": "text/calendar; charset=utf-8",
+                    "Content-Length": str(size),
+                },
+            )
         if status >= 300:
             self._quietly_remove(temp)
             raise self._fail(status, "uploading")

@@ -82,6 +82,12 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             applied_at TEXT NOT NULL
         )""",
     ),
+    # v5: what each feed event's bytes depend on, in feed order, in one covering index, so
+    # a republish can tell which events changed without reading the events themselves.
+    5: (
+        "CREATE INDEX events_feed ON events (date, uid, interview_id, status, ended, sequence, "
+        "changed)",
+    ),
 }
 
 

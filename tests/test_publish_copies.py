@@ -1,0 +1,168 @@
+"""A republish rewrites the last published file's changed events only, and is still exact.
+
+Every test compares the published bytes with a full render of the same tracker at the
+same moment (``publisher.render``), so a copy that is patched wrongly cannot pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from afterview.publish import copies, publisher
+from afterview.tracker import commands as tracker
+from afterview.tracker.store import Store
+from publishing import NOW, PERSONAL_INTERVIEW, RENDER, REPLIED_ON
+
+
+def _variant(number: int) -> str:
+    """The personal interview at another company, one day later per number."""
+    day = 25 + number
+    text = PERSONAL_INTERVIEW.replace("Northwind Traders", f"Company {number}")
+    if day <= 30:
+        return text.replace("2026-11-25T14:00:00", f"2026-11-{day:02d}T14:00:00")
+    return text.replace("2026-11-25T14:00:00", f"2026-12-{day - 30:02d}T14:00:00")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A tracker of four interviews, a day apart."""
+    path = tmp_path / "tracker.db"
+    with Store(path) as store:
+        for number in range(4):
+            tracker.add(store, _variant(number), now=NOW)
+    return path
+
+
+def _ids(store: Store) -> list[str]:
+    return sorted(r.id for r in store.interviews())
+
+
+def _published(folder: Path) -> Path:
+    (found,) = folder.glob("afterview-*.ics")
+    return found
+
+
+def _copies(store: Store) -> list[Path]:
+    return sorted((publisher.state_folder(store) / publisher.COPIES).glob("copy-*.ics"))
+
+
+@pytest.mark.parametrize("detail", ["full", "titles", "busy"])
+def test_each_republish_equals_a_full_render(db: Path, tmp_path: Path, detail: str) -> None:
+    """Replied, a step done, a step moved, an interview removed, one added: always exact."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    url = f"file://{folder}"
+    with Store(db) as store:
+        first, second, third, _fourth = _ids(store)
+        changes: list[Callable[[], object]] = [
+            lambda: tracker.set_status(store, first, "replied", on=REPLIED_ON, now=RENDER),
+            lambda: tracker.done(store, second, "thank-you"),
+            lambda: tracker.remove(store, third, now=RENDER),
+            lambda: tracker.add(store, _variant(7), now=RENDER),
+        ]
+        publisher.publish(store, url, now=RENDER, detail=detail)
+        assert _published(folder).read_bytes() == publisher.render(store, now=RENDER, detail=detail)
+        for change in changes:
+            change()
+            publisher.publish(store, url, now=RENDER, detail=detail, check_remote=False)
+            wanted = publisher.render(store, now=RENDER, detail=detail)
+            assert _published(folder).read_bytes() == wanted
+            (copy,) = _copies(store)  # the old copy is removed once replaced
+            assert copy.read_bytes() == wanted
+
+
+def test_a_small_change_patches_the_copy_without_a_full_render(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After "replied" only that interview's events are serialized and written anew."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    url = f"file://{folder}"
+    with Store(db) as store:
+        publisher.publish(store, url, now=RENDER, detail="full")
+
+        def no_full_render(self: copies.Plan) -> None:
+            raise AssertionError("a full render for a change to one interview")
+
+        monkeypatch.setattr(copies.Plan, "_rendered", no_full_render)
+        tracker.set_status(store, _ids(store)[0], "replied", on=REPLIED_ON, now=RENDER)
+        done = publisher.publish(store, url, now=RENDER, detail="full", check_remote=False)
+        assert done.sent
+        wanted = publisher.render(store, now=RENDER, detail="full")
+        assert _published(folder).read_bytes() == wanted
+        assert b"STATUS:CANCELLED" in wanted  # the reply cancelled the check-ins
+
+
+def test_a_change_that_keeps_the_bytes_sends_nothing(db: Path, tmp_path: Path) -> None:
+    """Marking the thank-you done changes the event's key but not its bytes: no upload."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    url = f"file://{folder}"
+    with Store(db) as store:
+        publisher.publish(store, url, now=RENDER, detail="titles")
+        before = _published(folder).stat().st_mtime_ns
+        (copy,) = _copies(store)
+        tracker.done(store, _ids(store)[1], "thank-you")
+        done = publisher.publish(store, url, now=RENDER, detail="titles", check_remote=False)
+        assert not done.sent
+        assert _published(folder).stat().st_mtime_ns == before
+        assert _copies(store) == [copy]
+
+
+@pytest.mark.parametrize("damage", ["no map", "short copy", "garbled map", "no copy"])
+def test_a_damaged_copy_means_a_full_render(db: Path, tmp_path: Path, damage: str) -> None:
+    """The copy only saves time: a lost or damaged one never changes what is published."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    url = f"file://{folder}"
+    with Store(db) as store:
+        publisher.publish(store, url, now=RENDER, detail="full")
+        state = publisher.state_folder(store) / publisher.COPIES
+        (copy,) = _copies(store)
+        (map_file,) = state.glob("*.map")
+        if damage == "no map":
+            map_file.unlink()
+        elif damage == "short copy":
+            copy.write_bytes(copy.read_bytes()[:-100])
+        elif damage == "garbled map":
+            map_file.write_text("{not json\n", encoding="utf-8")
+        else:
+            copy.unlink()
+        tracker.set_status(store, _ids(store)[2], "rejected", on=REPLIED_ON, now=RENDER)
+        publisher.publish(store, url, now=RENDER, detail="full", check_remote=False)
+        wanted = publisher.render(store, now=RENDER, detail="full")
+        assert _published(folder).read_bytes() == wanted
+        (fresh,) = _copies(store)
+        assert fresh.read_bytes() == wanted
+
+
+def test_another_detail_level_is_rendered_in_full(db: Path, tmp_path: Path) -> None:
+    """A copy made at one level of detail is never patched into another."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    url = f"file://{folder}"
+    with Store(db) as store:
+        publisher.publish(store, url, now=RENDER, detail="full")
+        done = publisher.publish(store, url, now=RENDER, detail="busy")
+        assert done.sent
+        assert _published(folder).read_bytes() == publisher.render(store, now=RENDER, detail="busy")
+        assert b"Dana Lee" not in _published(folder).read_bytes()
+
+
+def test_cancelled_events_leave_after_their_thirty_days(db: Path, tmp_path: Path) -> None:
+    """A later day drops old cancelled events: the patched copy drops them too."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    url = f"file://{folder}"
+    with Store(db) as store:
+        tracker.set_status(store, _ids(store)[0], "replied", on=REPLIED_ON, now=RENDER)
+        publisher.publish(store, url, now=RENDER, detail="full")
+        later = RENDER + dt.timedelta(days=45)
+        publisher.publish(store, url, now=later, detail="full", check_remote=False)
+        wanted = publisher.render(store, now=later, detail="full")
+        assert _published(folder).read_bytes() == wanted
+        assert len(wanted) < len(publisher.render(store, now=RENDER, detail="full"))
