@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from afterview.formats import redact
-from afterview.publish import publisher
+from afterview.publish import payload, publisher
 from afterview.publish.targets import Conflict, Remote, is_published_name
 from afterview.publish.webdav import WebDavTarget
 from afterview.tracker import commands as tracker
@@ -67,7 +67,11 @@ def send(target: WebDavTarget, name: str, data: bytes, expect: Remote | None) ->
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "feed.ics"
         source.write_bytes(data)
-        target.upload(name, source, expect)
+        given = payload.Source.of_file(source)
+        try:
+            target.upload(name, given, expect)
+        finally:
+            given.close()
 
 
 def contents(db: Path) -> object:

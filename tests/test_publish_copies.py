@@ -7,12 +7,14 @@ same moment (``publisher.render``), so a copy that is patched wrongly cannot pas
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from afterview.publish import copies, publisher
+from afterview.errors import PublishError
+from afterview.publish import copies, payload, publisher
 from afterview.tracker import commands as tracker
 from afterview.tracker.store import Store
 from publishing import NOW, PERSONAL_INTERVIEW, RENDER, REPLIED_ON
@@ -166,3 +168,48 @@ def test_cancelled_events_leave_after_their_thirty_days(db: Path, tmp_path: Path
         wanted = publisher.render(store, now=later, detail="full")
         assert _published(folder).read_bytes() == wanted
         assert len(wanted) < len(publisher.render(store, now=RENDER, detail="full"))
+
+
+def test_a_stream_of_stretches_and_pieces_reads_in_order(tmp_path: Path) -> None:
+    """What an upload reads equals what the thread writes, read in any block size."""
+    old = tmp_path / "old.ics"
+    old.write_bytes(b"0123456789abcdefghij")
+    segments: list[payload.Segment] = [(0, 4), b"NEW", (10, 6), b"", b"END"]
+    wanted = b"0123NEWabcdefEND"
+    base = os.open(old, os.O_RDONLY)
+    made = tmp_path / "new.ics"
+    handle = os.open(made, os.O_WRONLY | os.O_CREAT, 0o600)
+    writer = payload.Writer(base, handle, made, len(wanted), segments)
+    source = payload.Source(len(wanted), segments, base, writer)
+    try:
+        for block in (1, 3, 5, 1 << 20):
+            stream = source.stream()
+            pieces = []
+            while piece := stream.read(block):
+                assert len(piece) <= block
+                pieces.append(piece)
+            assert b"".join(pieces) == wanted
+            stream.seek(0)
+            assert stream.read() == wanted[:4]  # one segment at a time, from the start
+        assert source.path() == made
+        assert made.read_bytes() == wanted
+    finally:
+        source.close()
+
+
+def test_a_copy_that_cannot_be_written_is_one_clear_error(tmp_path: Path) -> None:
+    """sftp, git and folders need the file: a failed write says so, and keeps no copy."""
+    old = tmp_path / "old.ics"
+    old.write_bytes(b"0123456789")
+    base = os.open(old, os.O_RDONLY)
+    made = tmp_path / "new.ics"
+    handle = os.open(made, os.O_WRONLY | os.O_CREAT, 0o600)
+    writer = payload.Writer(base, handle, made, 99, [(0, 10)])  # 10 bytes, said to be 99
+    source = payload.Source(10, [(0, 10)], base, writer)
+    try:
+        with pytest.raises(PublishError, match="cannot write the local copy of the feed"):
+            source.path()
+        assert not made.exists()
+        assert source.stream().read() == b"0123456789"  # the upload itself could still go
+    finally:
+        source.close()

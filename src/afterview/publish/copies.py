@@ -17,18 +17,21 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from afterview.errors import PublishError
 from afterview.formats import redact
 from afterview.formats.files import write_atomic
 from afterview.publish import feed
+from afterview.publish.payload import Segment, Source, Writer
 from afterview.tracker.store import Store
 
-FORMAT = 1
+FORMAT = 2
 # Readable by all, as a web host's file must be: sftp's put gives the new file on the host
 # the local file's mode. Only this user can reach it: the folder is 0700.
 MODE = 0o644
@@ -53,12 +56,16 @@ class _Map:
     head: int  # the length of the calendar's header, before the first event
     end: int  # the length of its footer
     size: int
-    keys: list[tuple[str, str]]  # (UID, key) of each event, in feed order
+    lines: list[str]  # "UID<tab>key" of each event, in feed order
     lengths: list[int]
 
 
 def _map_path(folder: Path, where: str) -> Path:
     return folder / (hashlib.sha256(where.encode()).hexdigest()[:16] + ".map")
+
+
+def _uid(line: str) -> str:
+    return line.split("\t", 1)[0]
 
 
 def _load(path: Path) -> _Map | None:
@@ -68,13 +75,10 @@ def _load(path: Path) -> _Map | None:
         head = json.loads(first)
         if head.get("format") != FORMAT:
             return None
-        keys: list[tuple[str, str]] = []
-        lengths: list[int] = []
-        for line in rest.split("\n"):
-            if line:
-                uid, key, length = line.split("\t")
-                keys.append((uid, key))
-                lengths.append(int(length))
+        lines = rest.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        lengths = [int(n) for n in head["lengths"]]
         found = _Map(
             file=path.parent / str(head["file"]),
             detail=str(head["detail"]),
@@ -83,12 +87,12 @@ def _load(path: Path) -> _Map | None:
             head=int(head["head"]),
             end=int(head["end"]),
             size=int(head["size"]),
-            keys=keys,
+            lines=lines,
             lengths=lengths,
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    if found.head + found.end + sum(lengths) != found.size:
+    if len(lines) != len(lengths) or found.head + found.end + sum(lengths) != found.size:
         return None
     try:
         if found.file.stat().st_size != found.size:
@@ -98,30 +102,25 @@ def _load(path: Path) -> _Map | None:
     return found
 
 
-def _save(path: Path, made: _Map) -> bool:
-    """Write the map; False when a UID or key cannot be written in it (no map then)."""
-    lines = [
-        json.dumps(
-            {
-                "format": FORMAT,
-                "file": made.file.name,
-                "detail": made.detail,
-                "prefix": made.prefix,
-                "calendar": made.calendar,
-                "head": made.head,
-                "end": made.end,
-                "size": made.size,
-            }
-        )
-    ]
-    for (uid, key), length in zip(made.keys, made.lengths, strict=True):
-        if "\t" in uid or "\n" in uid or "\t" in key or "\n" in key:
-            with contextlib.suppress(OSError):
-                path.unlink()
-            return False
-        lines.append(f"{uid}\t{key}\t{length}")
-    write_atomic(path, ("\n".join(lines) + "\n").encode(), private=True)
-    return True
+def _save(path: Path, made: _Map) -> None:
+    """Write the map (or, when an event's line cannot be written in it, remove it)."""
+    if any(line.count("\t") != 1 or "\n" in line for line in made.lines):
+        with contextlib.suppress(OSError):
+            path.unlink()  # no map: the next publish renders in full
+        return
+    head = {
+        "format": FORMAT,
+        "file": made.file.name,
+        "detail": made.detail,
+        "prefix": made.prefix,
+        "calendar": made.calendar,
+        "head": made.head,
+        "end": made.end,
+        "size": made.size,
+        "lengths": made.lengths,
+    }
+    text = json.dumps(head, separators=(",", ":")) + "\n" + "".join(f"{x}\n" for x in made.lines)
+    write_atomic(path, text.encode(), private=True)
 
 
 def _sweep(folder: Path, keep: Path) -> None:
@@ -168,78 +167,130 @@ class Plan:
         ):
             old = None  # another level of detail, afterview version or reminder time
         self._old = old
-        self._keys = store.feed_keys(None, feed.cutoff_of(now))
-        self._offsets: dict[str, tuple[str, int, int]] = {}  # UID: old key, start, length
-        self._fresh: dict[str, bytes] = {}  # the changed events' new bytes, redacted
+        self._lines = store.feed_keys(None, feed.cutoff_of(now))
+        self._offsets: dict[str, tuple[int, int]] = {}  # an old line: its start and length
+        self._wanted: list[str] = []  # the lines of the events whose keys moved
+        self._fresh: dict[str, bytes] | None = None  # their new bytes, redacted, once read
         self._same = False  # whether the old copy holds exactly the bytes wanted now
         if old is not None:
-            self._compare(old)
+            if old.lines == self._lines:
+                self._same = True
+            else:
+                starts = itertools.accumulate(old.lengths, initial=old.head)  # one too many
+                spans = zip(starts, old.lengths, strict=False)
+                self._offsets = dict(zip(old.lines, spans, strict=True))
+                offsets = self._offsets
+                self._wanted = [line for line in self._lines if line not in offsets]
 
-    def _compare(self, old: _Map) -> None:
-        at = old.head
-        for (uid, key), length in zip(old.keys, old.lengths, strict=True):
-            self._offsets[uid] = (key, at, length)
-            at += length
-        if old.keys == self._keys:
-            self._same = True
-            return
-        offsets = self._offsets
-        wanted = [uid for uid, key in self._keys if offsets.get(uid, ("",))[0] != key]
-        if wanted:
+    def _moved(self) -> list[tuple[str, str]]:
+        """The (new, old) lines that differ, when the same number of events is in both."""
+        assert self._old is not None
+        return [(a, b) for a, b in zip(self._lines, self._old.lines, strict=True) if a != b]
+
+    @property
+    def surely_changed(self) -> bool:
+        """Whether the bytes will differ, known without serializing anything.
+
+        True when events came or went, or one has a new SEQUENCE or change stamp (both
+        are in its bytes at every level of detail). A new status alone may leave the
+        bytes as they were (a step marked done): only serializing tells.
+        """
+        if self._old is None:
+            return True
+        if self._same:
+            return False
+        if len(self._lines) != len(self._old.lines):
+            return True
+        for new, was in self._moved():
+            (uid, key), (old_uid, old_key) = new.split("\t"), was.split("\t")
+            if uid != old_uid:
+                return True
+            parts, old_parts = key.split("|"), old_key.split("|")
+            if parts[1] != old_parts[1] or parts[3:] != old_parts[3:]:
+                return True
+        return False
+
+    def _read_fresh(self) -> dict[str, bytes] | None:
+        """The changed events' bytes from the feed cache; None when one moved on meanwhile."""
+        if self._fresh is not None:
+            return self._fresh
+        fresh: dict[str, bytes] = {}
+        if self._wanted:
             feed.refresh_cache(self.store, now=self.now, reminder=self.reminder)
             with self.store.read():
-                cached = self.store.cached_bytes(wanted, self._prefix)
-            keys = dict(self._keys)
-            for uid in wanted:
+                cached = self.store.cached_bytes([_uid(x) for x in self._wanted], self._prefix)
+            for line in self._wanted:
+                uid = _uid(line)
                 got = cached.get(uid)
-                if got is None or got[0] != keys[uid]:
-                    self._old = None  # changed again meanwhile: a full render says what is true
-                    return
-                self._fresh[uid] = redact.redact_chunk(got[1], self.detail)
-        if [uid for uid, _ in self._keys] != [uid for uid, _ in old.keys]:
+                if got is None or f"{uid}\t{got[0]}" != line:
+                    return None
+                fresh[line] = redact.redact_chunk(got[1], self.detail)
+        self._fresh = fresh
+        return fresh
+
+    def _settle(self) -> None:
+        """Tell whether new keys left the bytes as they were (then the copy is current)."""
+        old = self._old
+        if old is None or self._same:
+            return
+        fresh = self._read_fresh()
+        if fresh is None:
+            self._old = None  # changed again meanwhile: a full render says what is true
+            return
+        if len(self._lines) != len(old.lines):
+            return
+        moved = self._moved()
+        if any(_uid(new) != _uid(was) for new, was in moved):
             return
         # The same events in the same order, some with new keys: a change that leaves the
         # bytes as they were (a step marked done, say) publishes nothing.
         try:
             with old.file.open("rb") as copy:
-                for uid, data in self._fresh.items():
-                    _key, start, length = offsets[uid]
+                for new, was in moved:
+                    start, length = self._offsets[was]
                     copy.seek(start)
-                    if length != len(data) or copy.read(length) != data:
+                    if length != len(fresh[new]) or copy.read(length) != fresh[new]:
                         return
         except OSError:
             self._old = None
             return
         self._same = True
-        old.keys = list(self._keys)
+        old.lines = list(self._lines)
         _save(self._map_file, old)
-
-    @property
-    def unchanged(self) -> bool:
-        """Whether the copy made last already holds these bytes."""
-        return self._old is not None and self._same
 
     def current(self) -> Built | None:
         """The copy made last, when it is what would be written now."""
+        self._settle()
         if self._old is None or not self._same:
             return None
         return Built(self._old.file, self._old.size)
 
-    def write(self) -> Built:
-        """Make the file to publish (the copy made last, when nothing changed)."""
-        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        found = self.current()
-        if found is not None:
-            return found
-        made = self._patched() if self._old is not None else None
-        if made is None:
+    def write(self) -> Source:
+        """The bytes to publish: the copy made last, or a new one (written meanwhile)."""
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            found = self.current()
+            if found is not None:
+                return Source.of_file(found.path)
+            if self._old is not None:
+                patched = self._patched(self._old)
+                if patched is not None:
+                    return patched
             made = self._rendered()
+            self._done(made)
+            return Source.of_file(made.file)
+        except OSError as error:
+            raise PublishError(
+                f"cannot write the local copy of the feed in {self.folder}: "
+                f"{error.strerror or error} (free some space there, then publish again)"
+            ) from None
+
+    def _done(self, made: _Map) -> None:
         _save(self._map_file, made)
         _sweep(self.folder, keep=made.file)
         self._old = made
-        self._keys = made.keys
+        self._lines = made.lines
         self._same = True
-        return Built(made.file, made.size)
 
     # ------------------------------------------------------------------ making copies
 
@@ -251,7 +302,7 @@ class Plan:
     def _rendered(self) -> _Map:
         """A full render from the feed cache, written while it streams."""
         handle, path = self._new_file()
-        keys: list[tuple[str, str]] = []
+        lines: list[str] = []
         lengths: list[int] = []
         head = end = size = 0
         try:
@@ -263,113 +314,71 @@ class Plan:
                     out.write(piece)
                     size += len(piece)
                     if uid is None:
-                        if keys or head:
+                        if lines or head:
                             end = len(piece)
                         else:
                             head = len(piece)
                         continue
-                    keys.append((uid, key or ""))
+                    lines.append(f"{uid}\t{key}")
                     lengths.append(len(piece))
         except BaseException:
             with contextlib.suppress(OSError):
                 path.unlink()
             raise
-        return _Map(path, self.detail, self._prefix, self._calendar, head, end, size, keys, lengths)
+        return _Map(
+            path, self.detail, self._prefix, self._calendar, head, end, size, lines, lengths
+        )
 
-    def _patched(self) -> _Map | None:
-        """The old copy with the changed events replaced; None to render in full instead."""
-        old = self._old
-        assert old is not None
-        offsets, fresh = self._offsets, self._fresh
+    def _patched(self, old: _Map) -> Source | None:
+        """The old copy with the changed events replaced; None to render in full instead.
+
+        The bytes stream from the old copy and the new pieces at once, while a thread
+        writes the new copy from the same pieces.
+        """
+        fresh = self._read_fresh()
+        if fresh is None:
+            return None
+        segments: list[Segment] = []
+        lengths: list[int] = []
+        offsets = self._offsets
+        start, length = 0, old.head  # the stretch of the old copy being gathered
+        for line in self._lines:
+            hit = offsets.get(line)
+            if hit is not None:
+                if start + length == hit[0]:
+                    length += hit[1]
+                else:
+                    if length:
+                        segments.append((start, length))
+                    start, length = hit
+                lengths.append(hit[1])
+                continue
+            if length:
+                segments.append((start, length))
+            start, length = 0, 0
+            data = fresh[line]
+            segments.append(data)
+            lengths.append(len(data))
+        tail = old.size - old.end
+        if length and start + length == tail:
+            segments.append((start, length + old.end))
+        else:
+            if length:
+                segments.append((start, length))
+            segments.append((tail, old.end))
+        size = old.head + old.end + sum(lengths)
         try:
-            source = os.open(old.file, os.O_RDONLY)
+            base = os.open(old.file, os.O_RDONLY)
         except OSError:
             return None
-        handle, path = self._new_file()
-        lengths: list[int] = []
-        try:
-            copier = _Copier(source, handle)
-            copier.take(0, old.head)
-            for uid, _key in self._keys:
-                data = fresh.get(uid)
-                if data is None:
-                    _old_key, start, length = offsets[uid]
-                    copier.take(start, length)
-                else:
-                    copier.put(data)
-                    length = len(data)
-                lengths.append(length)
-            copier.take(old.size - old.end, old.end)
-            size = copier.flush()
-        except BaseException:
-            with contextlib.suppress(OSError):
-                path.unlink()
-            raise
-        finally:
-            os.close(handle)
-            os.close(source)
         made = _Map(
-            path, self.detail, self._prefix, self._calendar, old.head, old.end, size,
-            list(self._keys), lengths,
+            Path(), self.detail, self._prefix, self._calendar, old.head, old.end, size,
+            list(self._lines), lengths,
         )  # fmt: skip
-        if old.head + old.end + sum(lengths) != size:
-            with contextlib.suppress(OSError):
-                path.unlink()
-            return None
-        return made
-
-
-class _Copier:
-    """Writes stretches of one file and new bytes into another, joining the stretches."""
-
-    def __init__(self, source: int, target: int) -> None:
-        self.source = source
-        self.target = target
-        self.at = 0  # where the next bytes go in the target
-        self._start = 0
-        self._length = 0
-
-    def take(self, start: int, length: int) -> None:
-        if self._start + self._length == start:
-            self._length += length
-            return
-        self.flush()
-        self._start, self._length = start, length
-
-    def put(self, data: bytes) -> None:
-        self.flush()
-        view = memoryview(data)
-        while view:
-            step = os.pwrite(self.target, view, self.at)
-            self.at += step
-            view = view[step:]
-
-    def flush(self) -> int:
-        """Write the stretch taken so far; how long the target is now."""
-        if self._length:
-            _copy_range(self.source, self.target, self._start, self._length, self.at)
-            self.at += self._length
-        self._start, self._length = 0, 0
-        return self.at
-
-
-def _copy_range(source: int, target: int, start: int, length: int, at: int) -> None:
-    """Copy ``length`` bytes from ``start`` of ``source`` to ``at`` in ``target``.
-
-    The kernel copies where it can (copy_file_range); else the bytes pass through memory.
-    """
-    done = 0
-    fast = hasattr(os, "copy_file_range")
-    while done < length:
-        if fast:
-            try:
-                step = os.copy_file_range(source, target, length - done, start + done, at + done)
-            except OSError:
-                fast = False
-                continue
-        else:
-            data = os.pread(source, min(1 << 20, length - done), start + done)
-            step = os.pwrite(target, data, at + done) if data else 0
-        if step == 0:
-            raise OSError(f"the last published feed's copy ended early, at byte {start + done}")
-        done += step
+        try:
+            handle, made.file = self._new_file()
+        except BaseException:
+            os.close(base)
+            raise
+        writer = Writer(base, handle, made.file, size, segments)
+        return Source(size, segments, base, writer, lambda: self._done(made))

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from afterview.errors import PublishError
-from afterview.publish.targets import Remote
+from afterview.publish.targets import Payload, Remote
 
 MODE = 0o600
 
@@ -41,14 +41,14 @@ class FolderTarget:
             return None
         return Remote(size=info.st_size, etag=f"{info.st_mtime_ns}-{info.st_size}")
 
-    def upload(self, name: str, source: Path, expect: Remote | None) -> None:
+    def upload(self, name: str, source: Payload, expect: Remote | None) -> None:
         self._check()
         final = self.folder / name
         temp = self.folder / f".{name}.{os.getpid()}.tmp"
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, MODE)
             try:
-                with source.open("rb") as data, os.fdopen(os.dup(fd), "wb") as out:
+                with source.path().open("rb") as data, os.fdopen(os.dup(fd), "wb") as out:
                     shutil.copyfileobj(data, out, 1 << 20)
                 os.fsync(fd)
             finally:

@@ -18,7 +18,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from afterview.errors import PublishError
-from afterview.publish.targets import Conflict, Remote, public_address, ssh_options, ssh_problem
+from afterview.publish.targets import (
+    Conflict,
+    Payload,
+    Remote,
+    public_address,
+    ssh_options,
+    ssh_problem,
+)
 
 TIMEOUT = 120  # seconds for one git command
 DEFAULT_BRANCH = "afterview-feed"
@@ -161,9 +168,9 @@ class GitTarget:
             self._fetch(head)
         return head
 
-    def upload(self, name: str, source: Path, expect: Remote | None) -> None:
+    def upload(self, name: str, source: Payload, expect: Remote | None) -> None:
         parent = self._parent(expect)
-        self._push(self._commit(parent, name, source, "Publish the follow-up calendar"))
+        self._push(self._commit(parent, name, source.path(), "Publish the follow-up calendar"))
 
     def read(self, name: str) -> bytes:
         head = self._head()

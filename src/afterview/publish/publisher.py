@@ -146,23 +146,24 @@ def publish(
         old_name = known.get("name") if isinstance(known.get("name"), str) else None
         name = new_name() if rotate or old_name is None else old_name
         plan = copies.Plan(store, folder / COPIES, key, now=now, detail=detail, reminder=reminder)
-        current = plan.current()
-        # The copy last uploaded from here is named in the state; a copy made since whose
-        # upload failed is not, so the next republish sends it.
-        same_bytes = (
-            current is not None and known.get("copy") == current.path.name and name == old_name
-        )
-        size = current.size if current is not None else 0
-        result = Published(where=key, name=name, sent=False, size=size, detail=detail)
-        if same_bytes and not check_remote:
-            return result
-        target = _target(url, password, store)
+        target: Target | None = None
         try:
-            prepare = getattr(target, "prepare", None)
-            if prepare is not None:
-                prepare()  # an ssh login, say, proceeds while the file is made
-            built = plan.write()
-            result.size = built.size
+            if plan.surely_changed or check_remote:
+                # An ssh login, say, proceeds while the changed events are serialized.
+                target = _prepared(url, password, store)
+            current = plan.current()
+            # The copy last uploaded from here is named in the state; a copy made since
+            # whose upload failed is not, so the next republish sends it.
+            same_bytes = (
+                current is not None and known.get("copy") == current.path.name and name == old_name
+            )
+            result = Published(where=key, name=name, sent=False, size=0, detail=detail)
+            if current is not None:
+                result.size = current.size
+            if same_bytes and not check_remote:
+                return result
+            if target is None:
+                target = _prepared(url, password, store)
             if old_name is None:
                 result.warnings.extend(target.first_checks())
             remembered = Remote(size=int(known.get("size", -1)), etag=known.get("etag"))
@@ -175,28 +176,34 @@ def publish(
                 remote = target.stat(name)
                 if same_bytes and remote is not None and remote == remembered:
                     return result
+            source = plan.write()
             try:
-                target.upload(name, built.path, remote)
-            except Conflict:
-                # Another machine published meanwhile: write what is true now, try once more.
-                built = copies.Plan(
-                    store, folder / COPIES, key, now=now, detail=detail, reminder=reminder
-                ).write()
                 try:
-                    target.upload(name, built.path, target.stat(name))
+                    target.upload(name, source, remote)
                 except Conflict:
-                    raise PublishError(
-                        f"{key}: another publisher keeps replacing {name}: run afterview "
-                        "publish again when it has finished"
-                    ) from None
-                result.retried = True
+                    # Another machine published meanwhile: write what is true now, once more.
+                    source.close()
+                    source = copies.Plan(
+                        store, folder / COPIES, key, now=now, detail=detail, reminder=reminder
+                    ).write()
+                    try:
+                        target.upload(name, source, target.stat(name))
+                    except Conflict:
+                        raise PublishError(
+                            f"{key}: another publisher keeps replacing {name}: run afterview "
+                            "publish again when it has finished"
+                        ) from None
+                    result.retried = True
+                kept = source.finish()
+            finally:
+                source.close()
             result.sent = True
-            result.size = built.size
+            result.size = source.size
             after = target.stat(name)
             state[key] = {
                 "name": name,
-                "copy": built.path.name,
-                "size": after.size if after else built.size,
+                "copy": source.path().name if kept else None,
+                "size": after.size if after else source.size,
                 "etag": after.etag if after else None,
                 "detail": detail,
                 "published": now.astimezone(dt.UTC).isoformat(),
@@ -210,6 +217,14 @@ def publish(
             close = getattr(target, "close", None)
             if close is not None:
                 close()
+
+
+def _prepared(url: str, password: str | None, store: Store) -> Target:
+    target = _target(url, password, store)
+    prepare = getattr(target, "prepare", None)
+    if prepare is not None:
+        prepare()
+    return target
 
 
 @contextlib.contextmanager

@@ -20,7 +20,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from afterview.errors import PublishError
-from afterview.publish.targets import Conflict, Remote, public_address, ssh_options, ssh_problem
+from afterview.publish.targets import (
+    Conflict,
+    Payload,
+    Remote,
+    public_address,
+    ssh_options,
+    ssh_problem,
+)
 
 TIMEOUT = 120  # seconds for one sftp session
 
@@ -145,14 +152,14 @@ class SftpTarget:
         """Start the sftp session now: the login proceeds while the file is made."""
         self._start()
 
-    def upload(self, name: str, source: Path, expect: Remote | None) -> None:
+    def upload(self, name: str, source: Payload, expect: Remote | None) -> None:
         temp = self._remote(f".{name}.uploading")
         if expect is not None and self._look(name) != expect:
             raise Conflict(f"{self.where}: {name} was replaced by another publisher meanwhile")
         try:
             out, _said = self._run(
                 [
-                    f"put {self._quote(str(source))} {self._quote(temp)}",
+                    f"put {self._quote(str(source.path()))} {self._quote(temp)}",
                     f"rename {self._quote(temp)} {self._quote(self._remote(name))}",
                     f"ls -ln {self._quote(self._remote(name))}",
                 ]

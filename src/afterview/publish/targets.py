@@ -41,6 +41,28 @@ class Conflict(PublishError):
     """Someone else changed the file since we looked: re-render and try once more."""
 
 
+class Stream(Protocol):
+    """Bytes read in order, as http.client reads a file body."""
+
+    def read(self, size: int = -1) -> bytes: ...
+
+    def seek(self, offset: int, whence: int = 0) -> int: ...
+
+
+class Payload(Protocol):
+    """The bytes to publish: streamed as they are made, or as a file once written."""
+
+    size: int
+
+    def stream(self) -> Stream:
+        """A reader of the bytes from the start."""
+        ...
+
+    def path(self) -> Path:
+        """A local file holding the bytes (waits until it is written)."""
+        ...
+
+
 class Target(Protocol):
     """One folder on one host that holds the published feed."""
 
@@ -53,7 +75,7 @@ class Target(Protocol):
         """The file's size and version, or None when there is no such file."""
         ...
 
-    def upload(self, name: str, source: Path, expect: Remote | None) -> None:
+    def upload(self, name: str, source: Payload, expect: Remote | None) -> None:
         """Replace the file with ``source``'s bytes, atomically; Conflict when it is no
         longer ``expect``."""
         ...

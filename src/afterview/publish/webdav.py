@@ -13,14 +13,11 @@ from __future__ import annotations
 import base64
 import contextlib
 import http.client
-import os
-from pathlib import Path
-from typing import BinaryIO
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from afterview.errors import PublishError
 from afterview.publish.links import is_loopback
-from afterview.publish.targets import Conflict, Remote, public_address
+from afterview.publish.targets import Conflict, Payload, Remote, Stream, public_address
 
 TIMEOUT = 30  # seconds for each request
 BLOCK = 1 << 20  # bytes read from the file for each send of an upload
@@ -96,7 +93,7 @@ class WebDavTarget:
         self,
         method: str,
         path: str,
-        body: bytes | BinaryIO | None = None,
+        body: bytes | Stream | None = None,
         headers: dict[str, str] | None = None,
         auth: bool = True,
     ) -> tuple[int, dict[str, str], bytes]:
@@ -135,7 +132,7 @@ class WebDavTarget:
             ) from None
 
     def _exchange(
-        self, method: str, path: str, body: bytes | BinaryIO | None, headers: dict[str, str]
+        self, method: str, path: str, body: bytes | Stream | None, headers: dict[str, str]
     ) -> tuple[int, dict[str, str], bytes]:
         connection = self._connection()
         connection.request(method, path, body=body, headers=headers)
@@ -187,19 +184,17 @@ class WebDavTarget:
         size = int(headers.get("content-length", "0") or 0)
         return Remote(size=size, etag=headers.get("etag"))
 
-    def upload(self, name: str, source: Path, expect: Remote | None) -> None:
+    def upload(self, name: str, source: Payload, expect: Remote | None) -> None:
         temp = f".{name}.uploading"
-        with source.open("rb") as body:
-            size = os.fstat(body.fileno()).st_size
-            status, _, _ = self._request(
-                "PUT",
-                self._path(temp),
-                body=body,
-                headers={
-                    "Content-Type": "text/calendar; charset=utf-8",
-                    "Content-Length": str(size),
-                },
-            )
+        status, _, _ = self._request(
+            "PUT",
+            self._path(temp),
+            body=source.stream(),  # sent while the local copy of it is still being written
+            headers={
+                "Content-Type": "text/calendar; charset=utf-8",
+                "Content-Length": str(source.size),
+            },
+        )
         if status >= 300:
             self._quietly_remove(temp)
             raise self._fail(status, "uploading")

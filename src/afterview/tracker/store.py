@@ -848,34 +848,31 @@ class Store:
             except sqlite3.Error as error:
                 raise self._problem(error) from None
 
-    def feed_keys(self, candidate: str | None, cutoff: dt.date) -> list[tuple[str, str]]:
-        """The feed's events in feed order as (UID, what its bytes depend on).
+    def feed_keys(self, candidate: str | None, cutoff: dt.date) -> list[str]:
+        """The feed's events in feed order, each as "UID<tab>what its bytes depend on".
 
-        The second is the cache key without its prefix: the interview's zone, SEQUENCE,
-        status and change stamp. Read from one covering index and the interviews' zones,
-        never from the events' own rows, so it stays quick for a feed of any size.
+        The second part is the cache key without its prefix: the interview's zone,
+        SEQUENCE, status and change stamp. Read from one covering index and the
+        interviews' zones, never from the events' own rows, so it stays quick for a feed
+        of any size.
         """
         params = self._feed_params(candidate, cutoff, None)
         with self.read():
             zones = {
-                interview_id: zone or ""
+                interview_id: f"\t{zone or ''}|"
                 for interview_id, zone in self._all(
                     "SELECT id, zone FROM interviews WHERE :key IS NULL OR candidate_key = :key",
                     params,
                 )
             }
             rows = self._all(
-                f"SELECT e.uid, e.interview_id, e.sequence, {self._FEED_STATUS}, e.changed "
-                "FROM events e INDEXED BY events_feed WHERE (e.status NOT IN "
+                f"SELECT e.uid, e.interview_id, e.sequence || '|' || {self._FEED_STATUS} || '|' "
+                "|| e.changed FROM events e INDEXED BY events_feed WHERE (e.status NOT IN "
                 "('cancelled', 'skipped') OR e.ended IS NULL OR e.ended >= :cutoff) "
                 "ORDER BY e.date, e.uid",
                 params,
             )
-        return [
-            (uid, f"{zones[interview_id]}|{sequence}|{status}|{changed}")
-            for uid, interview_id, sequence, status, changed in rows
-            if interview_id in zones
-        ]
+        return [uid + zones[iid] + rest for uid, iid, rest in rows if iid in zones]
 
     def cached_bytes(self, uids: Sequence[str], cache_prefix: str) -> dict[str, tuple[str, bytes]]:
         """The cached bytes of these events still valid, by UID, with their key (as feed_keys)."""
