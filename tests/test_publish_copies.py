@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -213,3 +214,41 @@ def test_a_copy_that_cannot_be_written_is_one_clear_error(tmp_path: Path) -> Non
         assert source.stream().read() == b"0123456789"  # the upload itself could still go
     finally:
         source.close()
+
+
+def test_two_publishes_at_once_take_turns(db: Path, tmp_path: Path) -> None:
+    """Two commands republishing together: one copy is left, and the file is exact."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    url = f"file://{folder}"
+    with Store(db) as store:
+        publisher.publish(store, url, now=RENDER, detail="full")
+        first, second = _ids(store)[:2]
+        tracker.set_status(store, first, "replied", on=REPLIED_ON, now=RENDER)
+    errors: list[BaseException] = []
+
+    def republish(interview_id: str) -> None:
+        try:
+            with Store(db) as store:
+                tracker.set_status(store, interview_id, "rejected", on=REPLIED_ON, now=RENDER)
+                publisher.publish(store, url, now=RENDER, detail="full", check_remote=False)
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=republish, args=(i,)) for i in (second, _ids_of(db)[2])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Store(db) as store:
+        publisher.publish(store, url, now=RENDER, detail="full", check_remote=False)
+        wanted = publisher.render(store, now=RENDER, detail="full")
+        assert _published(folder).read_bytes() == wanted
+        (copy,) = _copies(store)
+        assert copy.read_bytes() == wanted
+
+
+def _ids_of(db: Path) -> list[str]:
+    with Store(db) as store:
+        return _ids(store)

@@ -380,5 +380,6 @@ class Plan:
         except BaseException:
             os.close(base)
             raise
-        writer = Writer(base, handle, made.file, size, segments)
-        return Source(size, segments, base, writer, lambda: self._done(made))
+        # The map is saved as soon as the file is whole, while the upload may still run.
+        writer = Writer(base, handle, made.file, size, segments, lambda: self._done(made))
+        return Source(size, segments, base, writer)

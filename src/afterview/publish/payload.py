@@ -24,7 +24,13 @@ class Writer(threading.Thread):
     """Writes a new file from the segments while the same bytes are being uploaded."""
 
     def __init__(
-        self, base: int, handle: int, path: Path, size: int, segments: list[Segment]
+        self,
+        base: int,
+        handle: int,
+        path: Path,
+        size: int,
+        segments: list[Segment],
+        then: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(name="afterview-copy", daemon=True)
         self.base = base
@@ -32,6 +38,7 @@ class Writer(threading.Thread):
         self.path = path
         self.size = size
         self.segments = segments
+        self.then = then  # run here once the file is whole (its map saved, say)
         self.error: BaseException | None = None
 
     def run(self) -> None:
@@ -50,10 +57,15 @@ class Writer(threading.Thread):
                     at += length
             if os.fstat(self.handle).st_size != self.size:
                 raise OSError("the new copy came out the wrong size")
+            os.close(self.handle)
+            self.handle = -1
+            if self.then is not None:
+                self.then()
         except BaseException as error:  # reported by Source.path, in the caller's thread
             self.error = error
         finally:
-            os.close(self.handle)
+            if self.handle >= 0:
+                os.close(self.handle)
 
 
 class Source:
@@ -65,13 +77,11 @@ class Source:
         segments: list[Segment],
         base: int,
         writer: Writer | None = None,
-        done: Callable[[], None] | None = None,
     ) -> None:
         self.size = size
         self._segments = segments
         self._base = base  # the file the stretches come from, open for as long as needed
         self._writer = writer
-        self._done = done
         self._path: Path | None = None
         self._failed: str | None = None
         if writer is not None:
@@ -101,8 +111,6 @@ class Source:
                     writer.path.unlink()
             else:
                 self._path = writer.path
-                if self._done is not None:
-                    self._done()
         return self._path is not None
 
     def path(self) -> Path:
