@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,6 +65,11 @@ def test_sftp_upload_reads_back_equal(trusted: Ssh, db: Path, tmp_path: Path) ->
     remote = SftpTarget(url).read(done.name)
     assert remote == local(db, "titles")
     assert [p.name for p in folder.iterdir()] == [done.name]  # no temporary file left
+    # The web server can read the host's file; the copy kept here is the user's alone.
+    assert stat.S_IMODE((folder / done.name).stat().st_mode) == 0o644
+    with Store(db) as store:
+        kept = list((publisher.state_folder(store) / publisher.COPIES).glob("copy-*.ics"))
+    assert [stat.S_IMODE(p.stat().st_mode) for p in kept] == [0o600]
     assert b"northwind.example" not in remote
     assert sorted(e.uid for e in by_ical(remote)) == sorted(e.uid for e in by_icalendar(remote))
 

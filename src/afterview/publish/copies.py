@@ -32,9 +32,7 @@ from afterview.publish.payload import Segment, Source, Writer
 from afterview.tracker.store import Store
 
 FORMAT = 2
-# Readable by all, as a web host's file must be: sftp's put gives the new file on the host
-# the local file's mode. Only this user can reach it: the folder is 0700.
-MODE = 0o644
+MODE = 0o600  # a copy holds what the published file holds: the user's alone
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,8 @@ class SftpTarget:
             out, _said = self._run(
                 [
                     f"put {self._quote(str(source.path()))} {self._quote(temp)}",
+                    # put gives the host's file the local copy's 0600: the web server reads it.
+                    f"chmod 644 {self._quote(temp)}",
                     f"rename {self._quote(temp)} {self._quote(self._remote(name))}",
                     f"ls -ln {self._quote(self._remote(name))}",
                 ]
