@@ -40,6 +40,13 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
+def _site(tmp_path: Path) -> tuple[Path, str]:
+    """A folder to publish to (as a synced folder would be), and its address."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    return folder, f"file://{folder}"
+
+
 def _ids(store: Store) -> list[str]:
     return sorted(r.id for r in store.interviews())
 
@@ -56,9 +63,7 @@ def _copies(store: Store) -> list[Path]:
 @pytest.mark.parametrize("detail", ["full", "titles", "busy"])
 def test_each_republish_equals_a_full_render(db: Path, tmp_path: Path, detail: str) -> None:
     """Replied, a step done, a step moved, an interview removed, one added: always exact."""
-    folder = tmp_path / "site"
-    folder.mkdir()
-    url = f"file://{folder}"
+    folder, url = _site(tmp_path)
     with Store(db) as store:
         first, second, third, _fourth = _ids(store)
         changes: list[Callable[[], object]] = [
@@ -82,9 +87,7 @@ def test_a_small_change_patches_the_copy_without_a_full_render(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """After "replied" only that interview's events are serialized and written anew."""
-    folder = tmp_path / "site"
-    folder.mkdir()
-    url = f"file://{folder}"
+    folder, url = _site(tmp_path)
     with Store(db) as store:
         publisher.publish(store, url, now=RENDER, detail="full")
 
@@ -102,9 +105,7 @@ def test_a_small_change_patches_the_copy_without_a_full_render(
 
 def test_a_change_that_keeps_the_bytes_sends_nothing(db: Path, tmp_path: Path) -> None:
     """Marking the thank-you done changes the event's key but not its bytes: no upload."""
-    folder = tmp_path / "site"
-    folder.mkdir()
-    url = f"file://{folder}"
+    folder, url = _site(tmp_path)
     with Store(db) as store:
         publisher.publish(store, url, now=RENDER, detail="titles")
         before = _published(folder).stat().st_mtime_ns
@@ -119,9 +120,7 @@ def test_a_change_that_keeps_the_bytes_sends_nothing(db: Path, tmp_path: Path) -
 @pytest.mark.parametrize("damage", ["no map", "short copy", "garbled map", "no copy"])
 def test_a_damaged_copy_means_a_full_render(db: Path, tmp_path: Path, damage: str) -> None:
     """The copy only saves time: a lost or damaged one never changes what is published."""
-    folder = tmp_path / "site"
-    folder.mkdir()
-    url = f"file://{folder}"
+    folder, url = _site(tmp_path)
     with Store(db) as store:
         publisher.publish(store, url, now=RENDER, detail="full")
         state = publisher.state_folder(store) / publisher.COPIES
@@ -145,9 +144,7 @@ def test_a_damaged_copy_means_a_full_render(db: Path, tmp_path: Path, damage: st
 
 def test_another_detail_level_is_rendered_in_full(db: Path, tmp_path: Path) -> None:
     """A copy made at one level of detail is never patched into another."""
-    folder = tmp_path / "site"
-    folder.mkdir()
-    url = f"file://{folder}"
+    folder, url = _site(tmp_path)
     with Store(db) as store:
         publisher.publish(store, url, now=RENDER, detail="full")
         done = publisher.publish(store, url, now=RENDER, detail="busy")
@@ -158,9 +155,7 @@ def test_another_detail_level_is_rendered_in_full(db: Path, tmp_path: Path) -> N
 
 def test_cancelled_events_leave_after_their_thirty_days(db: Path, tmp_path: Path) -> None:
     """A later day drops old cancelled events: the patched copy drops them too."""
-    folder = tmp_path / "site"
-    folder.mkdir()
-    url = f"file://{folder}"
+    folder, url = _site(tmp_path)
     with Store(db) as store:
         tracker.set_status(store, _ids(store)[0], "replied", on=REPLIED_ON, now=RENDER)
         publisher.publish(store, url, now=RENDER, detail="full")
@@ -218,9 +213,7 @@ def test_a_copy_that_cannot_be_written_is_one_clear_error(tmp_path: Path) -> Non
 
 def test_two_publishes_at_once_take_turns(db: Path, tmp_path: Path) -> None:
     """Two commands republishing together: one copy is left, and the file is exact."""
-    folder = tmp_path / "site"
-    folder.mkdir()
-    url = f"file://{folder}"
+    folder, url = _site(tmp_path)
     with Store(db) as store:
         publisher.publish(store, url, now=RENDER, detail="full")
         first, second = _ids(store)[:2]
