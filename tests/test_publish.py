@@ -353,6 +353,21 @@ def test_server_down_is_one_line_exit_12(run_cli: RunCli, db: Path, password: st
     assert contents(db) == before
 
 
+def test_the_connection_is_made_while_the_file_is_made() -> None:
+    """prepare() connects at once, before any request: a TLS handshake overlaps the work."""
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        server.settimeout(5)
+        port = server.getsockname()[1]
+        target = WebDavTarget(f"http://alex@127.0.0.1:{port}/cal/", PASSWORD)
+        target.prepare()
+        accepted, _ = server.accept()  # no request was made: only prepare() connected
+        with accepted:
+            assert target.requests == []
+        target.close()
+
+
 def test_disk_full_507_is_one_line_exit_12(
     run_cli: RunCli, full_disk: int, db: Path, password: str
 ) -> None:

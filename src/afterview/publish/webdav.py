@@ -13,11 +13,15 @@ from __future__ import annotations
 import base64
 import contextlib
 import http.client
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from afterview.errors import PublishError
 from afterview.publish.links import is_loopback
 from afterview.publish.targets import Conflict, Payload, Remote, Stream, public_address
+
+if TYPE_CHECKING:
+    import threading
 
 TIMEOUT = 30  # seconds for each request
 BLOCK = 1 << 20  # bytes read from the file for each send of an upload
@@ -53,6 +57,7 @@ class WebDavTarget:
         self.password = password
         self.requests: list[str] = []  # method and path of each request made, for tests
         self._open: http.client.HTTPConnection | None = None  # kept alive between requests
+        self._connecting: threading.Thread | None = None  # prepare's connect, until joined
 
     @property
     def where(self) -> str:
@@ -67,7 +72,27 @@ class WebDavTarget:
     def _path(self, name: str) -> str:
         return self.folder + quote(name)
 
+    def prepare(self) -> None:
+        """Connect (and shake hands over TLS) while the file is made, in a thread.
+
+        Over the internet that is a few round trips the upload no longer waits for. A
+        connection that fails here is simply made again, and reported, by the request.
+        """
+        import threading
+
+        connection = self._connection()
+
+        def connect() -> None:
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                connection.connect()
+
+        self._connecting = threading.Thread(target=connect, name="afterview-dav", daemon=True)
+        self._connecting.start()
+
     def _connection(self) -> http.client.HTTPConnection:
+        connecting, self._connecting = self._connecting, None
+        if connecting is not None:
+            connecting.join()
         if self._open is not None:
             return self._open
         if self.secure:
@@ -85,6 +110,9 @@ class WebDavTarget:
 
     def close(self) -> None:
         """End the connection this publish's requests share."""
+        connecting, self._connecting = self._connecting, None
+        if connecting is not None:
+            connecting.join()
         if self._open is not None:
             self._open.close()
             self._open = None
