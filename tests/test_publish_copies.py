@@ -22,9 +22,10 @@ from publishing import NOW, PERSONAL_INTERVIEW, RENDER, REPLIED_ON
 
 
 def _variant(number: int) -> str:
-    """The personal interview at another company, one day later per number."""
+    """The personal interview at another employer, one day later per number."""
     day = 25 + number
-    text = PERSONAL_INTERVIEW.replace("Northwind Traders", f"Company {number}")
+    names = ("Fabrikam", "Contoso", "Tailspin Toys", "Litware", "Proseware", "Adatum", "Lamna")
+    text = PERSONAL_INTERVIEW.replace("Northwind Traders", names[number % len(names)])
     if day <= 30:
         return text.replace("2026-11-25T14:00:00", f"2026-11-{day:02d}T14:00:00")
     return text.replace("2026-11-25T14:00:00", f"2026-12-{day - 30:02d}T14:00:00")
@@ -40,6 +41,12 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
+def _in_london(text: str) -> str:
+    """The same interview held in the employer's London office: another time zone."""
+    text = text.replace('timezone = "America/New_York"', 'timezone = "Europe/London"')
+    return text.replace('country = "US"\nsubdivision = "NY"', 'country = "GB"\nsubdivision = "ENG"')
+
+
 def _site(tmp_path: Path) -> tuple[Path, str]:
     """A folder to publish to (as a synced folder would be), and its address."""
     folder = tmp_path / "site"
@@ -48,7 +55,8 @@ def _site(tmp_path: Path) -> tuple[Path, str]:
 
 
 def _ids(store: Store) -> list[str]:
-    return sorted(r.id for r in store.interviews())
+    """The interviews in the order they were held (variant 0 first)."""
+    return [r.id for r in sorted(store.interviews(), key=lambda r: (r.day, r.id))]
 
 
 def _published(folder: Path) -> Path:
@@ -62,13 +70,16 @@ def _copies(store: Store) -> list[Path]:
 
 @pytest.mark.parametrize("detail", ["full", "titles", "busy"])
 def test_each_republish_equals_a_full_render(db: Path, tmp_path: Path, detail: str) -> None:
-    """Replied, a step done, a step moved, an interview removed, one added: always exact."""
+    """Replied, done, skipped, another zone, moved, removed, added: always exact."""
     folder, url = _site(tmp_path)
     with Store(db) as store:
-        first, second, third, _fourth = _ids(store)
+        first, second, third, fourth = _ids(store)
         changes: list[Callable[[], object]] = [
             lambda: tracker.set_status(store, first, "replied", on=REPLIED_ON, now=RENDER),
             lambda: tracker.done(store, second, "thank-you"),
+            lambda: tracker.skip(store, fourth, "check-in-1", now=RENDER),
+            lambda: tracker.edit(store, fourth, _in_london(_variant(3)), now=RENDER),
+            lambda: tracker.move(store, second, "check-in-2", dt.date(2026, 12, 14), now=RENDER),
             lambda: tracker.remove(store, third, now=RENDER),
             lambda: tracker.add(store, _variant(7), now=RENDER),
         ]
