@@ -18,6 +18,7 @@ from afterview.errors import PublishError
 from afterview.publish import copies, payload, publisher
 from afterview.tracker import commands as tracker
 from afterview.tracker.store import Store
+from conftest import RunCli
 from publishing import NOW, PERSONAL_INTERVIEW, RENDER, REPLIED_ON
 
 
@@ -256,3 +257,14 @@ def test_two_publishes_at_once_take_turns(db: Path, tmp_path: Path) -> None:
 def _ids_of(db: Path) -> list[str]:
     with Store(db) as store:
         return _ids(store)
+
+
+def test_no_room_beside_the_tracker_is_one_line(run_cli: RunCli, db: Path, tmp_path: Path) -> None:
+    """Publishing keeps its state beside the tracker: when it cannot, one line, exit 12."""
+    folder, url = _site(tmp_path)
+    (tmp_path / "tracker.db.publish").write_text("not a folder", encoding="utf-8")
+    result = run_cli("publish", "--to", url, "--detail", "busy", "--db", db)
+    assert result.exit_code == 12
+    assert result.output.startswith("afterview: cannot write beside the tracker")
+    assert len(result.output.strip().splitlines()) == 1
+    assert list(folder.iterdir()) == []

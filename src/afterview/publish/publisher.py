@@ -230,13 +230,21 @@ def _prepared(url: str, password: str | None, store: Store) -> Target:
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """One publish at a time from this tracker: the state and the copies are shared."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle = (folder / "lock").open("a")
+    except OSError as error:
+        raise PublishError(
+            f"cannot write beside the tracker ({folder}: {error.strerror or error}): "
+            "publishing keeps its state there; make the folder writable"
+        ) from None
     try:
         import fcntl
     except ImportError:  # no advisory locks here: publishes are rare enough not to meet
-        yield
+        with handle:
+            yield
         return
-    with (folder / "lock").open("a") as handle:
+    with handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             yield
