@@ -301,7 +301,7 @@ def child_floor(db: str, out: str) -> dict[str, Any]:
     nine = feed.DEFAULT_REMINDER
     reminder = dt.timedelta(hours=nine.hour, minutes=nine.minute)
     with Store(db) as store:
-        for row in store.feed_events(None, feed._cutoff(RENDER_NOW), None):
+        for row in store.feed_events(None, feed.cutoff_of(RENDER_NOW), None):
             followup = eventcodec.decode_followup(row.data or "", row.status, row.sequence)
             zone = row.zone or parse_interview(row.toml or "", row.uid).timezone
             if followup.start is not None:
@@ -540,7 +540,7 @@ def machine() -> str:
 
 def open_interviews(db: Path, count: int, seed: int) -> list[tuple[str, str]]:
     """Open interviews whose news would still be in the feed: (id, the day after it)."""
-    cutoff = feed._cutoff(RENDER_NOW)
+    cutoff = feed.cutoff_of(RENDER_NOW)
     with Store(db) as store:
         rows = [r for r in store.interviews() if r.outcome is None and r.day > cutoff]
     rng = random.Random(seed)

@@ -20,7 +20,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from loopback import free_port
+from loopback import free_port, stop
 
 from .corpus import FEED, GOLDEN, Load
 from .parsers import Seen, by_ical, by_icalendar
@@ -30,7 +30,6 @@ pytestmark = pytest.mark.conformance
 
 USER = "afterview"  # any name: auth is "none", but owner_only rights want a user
 START_TIMEOUT = 30.0  # seconds for Radicale to answer
-STOP_TIMEOUT = 10.0
 HTTP_TIMEOUT = 10.0
 DAV, CALDAV = "DAV:", "urn:ietf:params:xml:ns:caldav"
 CALENDAR_QUERY = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -91,12 +90,7 @@ def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield Server(client, log)
     finally:
         client.close()
-        process.terminate()
-        try:
-            process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=STOP_TIMEOUT)
+        stop(process)
 
 
 def _wait_until_it_answers(

@@ -52,25 +52,18 @@ def feed_name(candidate: str | None = None) -> str:
     return "Follow-ups (afterview)"
 
 
-def _cutoff(now: dt.datetime) -> dt.date:
+def cutoff_of(now: dt.datetime) -> dt.date:
     """Cancelled events that ended before this date have had their 30 days."""
     stamp_of(now)  # refuses a naive datetime
     return now.astimezone(dt.UTC).date() - dt.timedelta(days=GRACE_DAYS)
 
 
-def _cache_prefix(reminder: dt.time) -> str:
-    # Another afterview version or reminder time serializes differently: not the same bytes.
-    return f"{__version__}|{reminder:%H:%M}|"
-
-
 def cache_prefix(reminder: dt.time = DEFAULT_REMINDER) -> str:
-    """What every cached event's key starts with: afterview's version and the reminder."""
-    return _cache_prefix(reminder)
+    """What every cached event's key starts with: afterview's version and the reminder.
 
-
-def cutoff_of(now: dt.datetime) -> dt.date:
-    """Cancelled events that ended before this date are no longer in the feed."""
-    return _cutoff(now)
+    Another afterview version or reminder time serializes differently: not the same bytes.
+    """
+    return f"{__version__}|{reminder:%H:%M}|"
 
 
 def _frame(name: str) -> tuple[bytes, bytes]:
@@ -127,8 +120,8 @@ def refresh_cache(
     reminder: dt.time = DEFAULT_REMINDER,
 ) -> int:
     """Serialize the feed's events whose cached bytes are missing or stale; how many."""
-    cutoff = _cutoff(now)
-    prefix = _cache_prefix(reminder)
+    cutoff = cutoff_of(now)
+    prefix = cache_prefix(reminder)
     # Every write that changes an event's bytes drops them, so once the whole feed has
     # been cached under this prefix, the events without bytes are all there is to do.
     with store.read():
@@ -187,10 +180,10 @@ def _pieces(
     """The feed's pieces, each event's with its row (the header and footer have none)."""
     if cache:
         refresh_cache(store, now=now, candidate=candidate, reminder=reminder)
-    cutoff = _cutoff(now)
+    cutoff = cutoff_of(now)
     head, end = _frame(feed_name(candidate))
     renderer = _Renderer(reminder)
-    prefix = _cache_prefix(reminder) if cache else None
+    prefix = cache_prefix(reminder) if cache else None
     fresh: list[tuple[FeedEvent, bytes]] = []
     yield None, head
     with store.read():
@@ -315,7 +308,7 @@ def last_modified(
     store: Store, *, now: dt.datetime, candidate: str | None = None
 ) -> dt.datetime | None:
     """When the feed's bytes last changed: an event changed, dropped out, or was removed."""
-    cutoff = _cutoff(now)
+    cutoff = cutoff_of(now)
     with store.read():
         shown, dropped = store.feed_stamps(candidate, cutoff)
         removed = store.get_meta("feed_changed")

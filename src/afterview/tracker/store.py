@@ -778,10 +778,11 @@ class Store:
     _FEED_STATUS = (
         "CASE WHEN e.status = 'skipped' AND e.ended IS NOT NULL THEN 'cancelled' ELSE e.status END"
     )
-    _FEED_FILTER = (
+    # The events still shown (a cancelled one for its 30 days), and whose feed they are in.
+    _FEED_SHOWN = (
         "(e.status NOT IN ('cancelled', 'skipped') OR e.ended IS NULL OR e.ended >= :cutoff)"
-        " AND (:key IS NULL OR i.candidate_key = :key)"
     )
+    _FEED_FILTER = f"{_FEED_SHOWN} AND (:key IS NULL OR i.candidate_key = :key)"
     # Cached bytes are valid for one afterview version and reminder time (the prefix), one
     # time zone of the interview, and one SEQUENCE, status and change stamp of the event.
     _CACHE_KEY = (
@@ -867,8 +868,7 @@ class Store:
             }
             rows = self._all(
                 f"SELECT e.uid, e.interview_id, e.sequence || '|' || {self._FEED_STATUS} || '|' "
-                "|| e.changed FROM events e INDEXED BY events_feed WHERE (e.status NOT IN "
-                "('cancelled', 'skipped') OR e.ended IS NULL OR e.ended >= :cutoff) "
+                f"|| e.changed FROM events e INDEXED BY events_feed WHERE {self._FEED_SHOWN} "
                 "ORDER BY e.date, e.uid",
                 params,
             )
