@@ -268,3 +268,35 @@ def test_no_room_beside_the_tracker_is_one_line(run_cli: RunCli, db: Path, tmp_p
     assert result.output.startswith("afterview: cannot write beside the tracker")
     assert len(result.output.strip().splitlines()) == 1
     assert list(folder.iterdir()) == []
+
+
+def test_a_map_read_ahead_is_used_only_while_it_is_the_one_on_disk(
+    db: Path, tmp_path: Path
+) -> None:
+    """What a forked publisher read before the change serves once, and never when stale."""
+    folder, url = _site(tmp_path)
+    with Store(db) as store:
+        first, second, *_ = _ids(store)
+        publisher.publish(store, url, now=RENDER, detail="full")
+        (path,) = (publisher.state_folder(store) / publisher.COPIES).glob("*.map")
+        publisher.get_ready(store.path, url)
+        (ready,) = copies._READY.values()
+        assert copies._load(path) is ready[1]  # unchanged: the map read ahead
+        assert copies._load(path) is not ready[1]  # used once only
+        publisher.get_ready(store.path, url)
+        (ready,) = copies._READY.values()
+        twin = path.with_suffix(".twin")
+        twin.write_bytes(path.read_bytes())
+        twin.replace(path)  # the same words, but another file than the one read ahead
+        assert copies._load(path) is not ready[1]
+        # Read ahead, then another process publishes (a new map and copy), then this one.
+        publisher.get_ready(store.path, url)
+        stale = dict(copies._READY)
+        copies._READY.clear()
+        tracker.set_status(store, first, "replied", on=REPLIED_ON, now=RENDER)
+        publisher.publish(store, url, now=RENDER, detail="full", check_remote=False)
+        copies._READY.update(stale)
+        tracker.set_status(store, second, "rejected", on=REPLIED_ON, now=RENDER)
+        publisher.publish(store, url, now=RENDER, detail="full", check_remote=False)
+        assert not copies._READY  # looked at and refused
+        assert _published(folder).read_bytes() == publisher.render(store, now=RENDER, detail="full")

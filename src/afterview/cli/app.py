@@ -306,10 +306,9 @@ candidate_option = click.option(
 date_type = click.DateTime(formats=["%Y-%m-%d"])
 
 
-def open_store(db: str | None, *, writing: bool = False) -> Store:
-    """The tracker; ``writing`` first checks it for damage, so a write never spreads it."""
-    from afterview.settings import db_path, default_db_path
-    from afterview.tracker.store import Store
+def tracker_path(db: str | None) -> Path:
+    """The tracker's path: ``--db`` after the command, else before it, else the default."""
+    from afterview.settings import db_path
 
     if db is None:
         # `afterview --db PATH list` names the tracker before the command.
@@ -317,7 +316,15 @@ def open_store(db: str | None, *, writing: bool = False) -> Store:
         root = context.find_root() if context else None
         if root is not None and isinstance(root.obj, dict):
             db = root.obj.get("db")
-    path = db_path(db)
+    return db_path(db)
+
+
+def open_store(db: str | None, *, writing: bool = False) -> Store:
+    """The tracker; ``writing`` first checks it for damage, so a write never spreads it."""
+    from afterview.settings import default_db_path
+    from afterview.tracker.store import Store
+
+    path = tracker_path(db)
     store = Store(path, create_folder=path == default_db_path())
     if writing:
         try:

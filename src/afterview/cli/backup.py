@@ -10,6 +10,7 @@ from typing import IO, TYPE_CHECKING, TextIO
 import click
 
 from afterview.cli.app import PathType, db_option, main, now_utc, open_store, reports_errors
+from afterview.cli.publish import publishes_changes
 from afterview.errors import FileProblem
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ def _utf8(raw: IO[bytes]) -> Iterator[TextIO]:
 @click.argument("file", type=PathType())
 @db_option
 @reports_errors
+@publishes_changes
 def import_command(file: Path, db: str | None) -> None:
     """Load interviews from an `afterview export` file; ones already tracked are skipped.
 

@@ -26,7 +26,7 @@ from afterview.cli.app import (
     reports_errors,
     user_settings,
 )
-from afterview.cli.publish import republish
+from afterview.cli.publish import publishes_changes, republish
 from afterview.cli.views import action_json, action_line, changes_text, tracked_json
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 @invite_options
 @db_option
 @reports_errors
+@publishes_changes
 def add(
     file: Path,
     round_of: str | None,
@@ -195,6 +196,7 @@ def next_command(days: int, as_json: bool, candidate: str | None, db: str | None
 @decision_option
 @db_option
 @reports_errors
+@publishes_changes
 def status(
     interview_id: str,
     outcome: str,
@@ -240,6 +242,7 @@ def status(
 )
 @db_option
 @reports_errors
+@publishes_changes
 def edit(interview_id: str, source: Path | None, db: str | None) -> None:
     """Change a tracked interview in your editor ($EDITOR); its events keep their ids.
 
@@ -282,6 +285,7 @@ def edit(interview_id: str, source: Path | None, db: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @db_option
 @reports_errors
+@publishes_changes
 def remove(interview_id: str, yes: bool, db: str | None) -> None:
     """Stop tracking an interview (its events leave the feed).
 
@@ -333,6 +337,7 @@ _person_option = click.option(
 @_person_option
 @db_option
 @reports_errors
+@publishes_changes
 def done(interview_id: str, step: str, person: str | None, db: str | None) -> None:
     """Mark an action handled, so `next` stops showing it.
 
@@ -353,6 +358,7 @@ def done(interview_id: str, step: str, person: str | None, db: str | None) -> No
 )
 @db_option
 @reports_errors
+@publishes_changes
 def skip(interview_id: str, step: str, person: str | None, keep: bool, db: str | None) -> None:
     """Mark an action you will not take: `next` stops showing it and it leaves your calendars.
 
@@ -374,6 +380,7 @@ def skip(interview_id: str, step: str, person: str | None, keep: bool, db: str |
 @_person_option
 @db_option
 @reports_errors
+@publishes_changes
 def move(
     interview_id: str, step: str, day: dt.datetime, person: str | None, db: str | None
 ) -> None:

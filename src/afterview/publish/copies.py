@@ -21,7 +21,7 @@ import itertools
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from afterview.errors import PublishError
@@ -56,6 +56,42 @@ class _Map:
     size: int
     lines: list[str]  # "UID<tab>key" of each event, in feed order
     lengths: list[int]
+    _spans: dict[str, tuple[int, int]] | None = field(default=None, repr=False, compare=False)
+
+    def spans(self) -> dict[str, tuple[int, int]]:
+        """Each line's event in the file: its start and length."""
+        if self._spans is None:
+            starts = itertools.accumulate(self.lengths, initial=self.head)  # one too many
+            spans = zip(starts, self.lengths, strict=False)
+            self._spans = dict(zip(self.lines, spans, strict=True))
+        return self._spans
+
+
+# Maps read ahead of a publish, by path, with the file's identity when read.
+_READY: dict[Path, tuple[tuple[int, int, int], _Map]] = {}
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_ino, found.st_size, found.st_mtime_ns)
+
+
+def preload(folder: Path, where: str) -> None:
+    """Read a target's map now, for a publish about to come.
+
+    A publisher forked ahead of a change calls this while the change is made. The
+    publish uses what was read only if the map is still the same file (a map is only
+    ever replaced whole, under a new inode).
+    """
+    path = _map_path(folder, where)
+    identity = _identity(path)
+    found = _load(path) if identity is not None else None
+    if found is not None and identity is not None:
+        found.spans()
+        _READY[path] = (identity, found)
 
 
 def _map_path(folder: Path, where: str) -> Path:
@@ -67,6 +103,11 @@ def _uid(line: str) -> str:
 
 
 def _load(path: Path) -> _Map | None:
+    ready = _READY.pop(path, None)
+    if ready is not None and ready[0] == _identity(path):
+        copy = _identity(ready[1].file)
+        if copy is not None and copy[1] == ready[1].size:
+            return ready[1]
     try:
         text = path.read_text(encoding="utf-8")
         first, _, rest = text.partition("\n")
@@ -188,10 +229,7 @@ class Plan:
                 self._same = True
             else:
                 _read_ahead(old.file)  # from disk while the changed events are serialized
-                starts = itertools.accumulate(old.lengths, initial=old.head)  # one too many
-                spans = zip(starts, old.lengths, strict=False)
-                self._offsets = dict(zip(old.lines, spans, strict=True))
-                offsets = self._offsets
+                self._offsets = offsets = old.spans()
                 self._wanted = [line for line in self._lines if line not in offsets]
 
     def _moved(self) -> list[tuple[str, str]]:
@@ -268,6 +306,7 @@ class Plan:
             return
         self._same = True
         old.lines = list(self._lines)
+        old._spans = None
         _save(self._map_file, old)
 
     def current(self) -> Built | None:

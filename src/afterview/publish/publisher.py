@@ -58,7 +58,17 @@ class Published:
 
 def state_folder(store: Store) -> Path:
     """Where this tracker's publishing state lives: beside its database."""
-    return store.path.parent / (store.path.name + STATE_SUFFIX)
+    return state_folder_of(store.path)
+
+
+def state_folder_of(tracker: Path) -> Path:
+    """The publishing state folder of the tracker at this path."""
+    return tracker.parent / (tracker.name + STATE_SUFFIX)
+
+
+def get_ready(tracker: Path, url: str) -> None:
+    """Read ahead what a publish to ``url`` from this tracker will need (its last map)."""
+    copies.preload(state_folder_of(tracker) / COPIES, public_address(url))
 
 
 def _state_file(store: Store) -> Path:
