@@ -13,10 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from afterview.errors import PublishError
-from afterview.publish import copies, payload, publisher
+from afterview.publish import copies, copymaps, payload, publisher
 from afterview.tracker import commands as tracker
+from afterview.tracker import queries
 from afterview.tracker.store import Store
 from conftest import RunCli
 from publishing import NOW, PERSONAL_INTERVIEW, RENDER, REPLIED_ON
@@ -69,21 +72,26 @@ def _copies(store: Store) -> list[Path]:
     return sorted((publisher.state_folder(store) / publisher.COPIES).glob("copy-*.ics"))
 
 
+def _changes(store: Store) -> list[Callable[[], object]]:
+    """Replied, done, skipped, another zone, moved, removed, added: one after another."""
+    first, second, third, fourth = _ids(store)
+    return [
+        lambda: tracker.set_status(store, first, "replied", on=REPLIED_ON, now=RENDER),
+        lambda: tracker.done(store, second, "thank-you"),
+        lambda: tracker.skip(store, fourth, "check-in-1", now=RENDER),
+        lambda: tracker.edit(store, fourth, _in_london(_variant(3)), now=RENDER),
+        lambda: tracker.move(store, second, "check-in-2", dt.date(2026, 12, 14), now=RENDER),
+        lambda: tracker.remove(store, third, now=RENDER),
+        lambda: tracker.add(store, _variant(7), now=RENDER),
+    ]
+
+
 @pytest.mark.parametrize("detail", ["full", "titles", "busy"])
 def test_each_republish_equals_a_full_render(db: Path, tmp_path: Path, detail: str) -> None:
     """Replied, done, skipped, another zone, moved, removed, added: always exact."""
     folder, url = _site(tmp_path)
     with Store(db) as store:
-        first, second, third, fourth = _ids(store)
-        changes: list[Callable[[], object]] = [
-            lambda: tracker.set_status(store, first, "replied", on=REPLIED_ON, now=RENDER),
-            lambda: tracker.done(store, second, "thank-you"),
-            lambda: tracker.skip(store, fourth, "check-in-1", now=RENDER),
-            lambda: tracker.edit(store, fourth, _in_london(_variant(3)), now=RENDER),
-            lambda: tracker.move(store, second, "check-in-2", dt.date(2026, 12, 14), now=RENDER),
-            lambda: tracker.remove(store, third, now=RENDER),
-            lambda: tracker.add(store, _variant(7), now=RENDER),
-        ]
+        changes = _changes(store)
         publisher.publish(store, url, now=RENDER, detail=detail)
         assert _published(folder).read_bytes() == publisher.render(store, now=RENDER, detail=detail)
         for change in changes:
@@ -280,23 +288,177 @@ def test_a_map_read_ahead_is_used_only_while_it_is_the_one_on_disk(
         publisher.publish(store, url, now=RENDER, detail="full")
         (path,) = (publisher.state_folder(store) / publisher.COPIES).glob("*.map")
         publisher.get_ready(store.path, url)
-        (ready,) = copies._READY.values()
-        assert copies._load(path) is ready[1]  # unchanged: the map read ahead
-        assert copies._load(path) is not ready[1]  # used once only
+        (ready,) = copymaps.READY.values()
+        assert copymaps.load(path) is ready[1]  # unchanged: the map read ahead
+        assert copymaps.load(path) is not ready[1]  # used once only
         publisher.get_ready(store.path, url)
-        (ready,) = copies._READY.values()
+        (ready,) = copymaps.READY.values()
         twin = path.with_suffix(".twin")
         twin.write_bytes(path.read_bytes())
         twin.replace(path)  # the same words, but another file than the one read ahead
-        assert copies._load(path) is not ready[1]
+        assert copymaps.load(path) is not ready[1]
         # Read ahead, then another process publishes (a new map and copy), then this one.
         publisher.get_ready(store.path, url)
-        stale = dict(copies._READY)
-        copies._READY.clear()
+        stale = dict(copymaps.READY)
+        copymaps.READY.clear()
         tracker.set_status(store, first, "replied", on=REPLIED_ON, now=RENDER)
         publisher.publish(store, url, now=RENDER, detail="full", check_remote=False)
-        copies._READY.update(stale)
+        copymaps.READY.update(stale)
         tracker.set_status(store, second, "rejected", on=REPLIED_ON, now=RENDER)
         publisher.publish(store, url, now=RENDER, detail="full", check_remote=False)
-        assert not copies._READY  # looked at and refused
+        assert not copymaps.READY  # looked at and refused
         assert _published(folder).read_bytes() == publisher.render(store, now=RENDER, detail="full")
+
+
+def _no_key_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail where every key is read, or every line looked up, though the log says enough."""
+
+    def refused(*_: object) -> None:
+        raise AssertionError("every key read or every line looked up, where the log tells")
+
+    monkeypatch.setattr(Store, "feed_keys", refused)
+    monkeypatch.setattr(copies.Plan, "_laid_line_by_line", refused)
+
+
+@pytest.mark.parametrize("few", [64, 0])
+def test_the_log_of_changed_events_replaces_the_key_scan(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, few: int
+) -> None:
+    """After the first publish, each republish reads only what was logged, and is exact.
+
+    The changed events are found in the old map by a search of its text, or (as for a
+    change to many events) through an index of every UID.
+    """
+    monkeypatch.setattr(copies, "_FEW", few)
+    folder, url = _site(tmp_path)
+    with Store(db) as store:
+        changes = _changes(store)
+        publisher.publish(store, url, now=RENDER, detail="full")
+        _no_key_scan(monkeypatch)
+        for change in changes:
+            change()
+            publisher.publish(store, url, now=RENDER, detail="full", check_remote=False)
+            assert _published(folder).read_bytes() == publisher.render(
+                store, now=RENDER, detail="full"
+            )
+        # Days later the cancelled events' 30 days have run out: found by their end date.
+        later = RENDER + dt.timedelta(days=45)
+        publisher.publish(store, url, now=later, detail="full", check_remote=False)
+        wanted = publisher.render(store, now=later, detail="full")
+        assert _published(folder).read_bytes() == wanted
+        assert b"STATUS:CANCELLED" not in wanted
+
+
+def test_each_kind_of_write_is_logged(db: Path) -> None:
+    """The triggers log an added, changed, removed event, and a new zone of its interview."""
+    with Store(db) as store:
+        first, second, third, _fourth = _ids(store)
+
+        def logged(change: Callable[[], object]) -> set[str]:
+            mark = store.feed_mark()
+            change()
+            delta = store.feed_delta(mark, RENDER.date(), RENDER.date())
+            assert delta is not None and delta[0] > mark
+            return set(delta[1])
+
+        events = {e.uid: e for e in store.events_of(first)}
+        replied = logged(
+            lambda: tracker.set_status(store, first, "replied", on=REPLIED_ON, now=RENDER)
+        )
+        assert replied and replied <= set(events)
+        assert logged(lambda: tracker.done(store, second, "thank-you")) == {
+            e.uid for e in store.events_of(second) if e.label == "thank-you"
+        }
+        everyone = {e.uid for e in store.events_of(third)}
+        assert logged(lambda: tracker.edit(store, third, _in_london(_variant(2)), now=RENDER)) >= (
+            everyone
+        )
+        removed = {e.uid for e in store.events_of(third)}
+        got = store.feed_mark()
+        tracker.remove(store, third, now=RENDER)
+        delta = store.feed_delta(got, RENDER.date(), RENDER.date())
+        assert delta is not None and removed <= set(delta[1])
+        assert all(delta[1][uid] is None for uid in removed)  # no longer in the feed
+        added = logged(lambda: tracker.add(store, _variant(7), now=RENDER))
+        assert added and all(uid not in events for uid in added)
+
+
+def test_a_log_that_no_longer_reaches_back_means_every_key_is_read(
+    db: Path, tmp_path: Path
+) -> None:
+    """The log keeps its last 10,000 entries; an older map is checked key by key, still exact."""
+    folder, url = _site(tmp_path)
+    with Store(db) as store:
+        first, *_ = _ids(store)
+        publisher.publish(store, url, now=RENDER, detail="full")
+        mark = store.feed_mark()
+        with store.write():  # as if thousands of writes had come since
+            store._run(
+                "INSERT INTO feed_log (seq, uid) VALUES (?, 'elsewhere@afterview')",
+                ((mark // 1000 + 20) * 1000,),  # a round number: the log trims itself
+            )
+        assert store.feed_delta(mark, RENDER.date(), RENDER.date()) is None
+        assert store._one("SELECT min(seq) FROM feed_log")[0] > mark + 1  # trimmed
+        tracker.set_status(store, first, "replied", on=REPLIED_ON, now=RENDER)
+        publisher.publish(store, url, now=RENDER, detail="full", check_remote=False)
+        assert _published(folder).read_bytes() == publisher.render(store, now=RENDER, detail="full")
+
+
+_STEPS = st.lists(
+    st.tuples(
+        st.sampled_from(
+            ["replied", "rejected", "done", "skip", "move", "remove", "add", "london", "later"]
+        ),
+        st.integers(0, 3),
+        st.integers(0, 40),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=15, deadline=None)
+@given(steps=_STEPS)
+def test_any_run_of_changes_republishes_exactly_from_the_log(
+    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[str, int, int]]
+) -> None:
+    """Whatever the changes and however many days pass, the log-led copy equals a render."""
+    from afterview.errors import AfterviewError
+
+    folder = tmp_path_factory.mktemp("run")
+    site, url = _site(folder)
+    with Store(folder / "tracker.db") as store, pytest.MonkeyPatch.context() as patch:
+        for number in range(4):
+            tracker.add(store, _variant(number), now=NOW)
+        now = RENDER
+        publisher.publish(store, url, now=now, detail="titles")
+        _no_key_scan(patch)
+        added = 4
+        for what, which, days in steps:
+            ids = _ids(store)
+            chosen = ids[which % len(ids)] if ids else None
+            try:
+                if what in ("replied", "rejected") and chosen:
+                    tracker.set_status(store, chosen, what, on=REPLIED_ON, now=now)
+                elif what == "done" and chosen:
+                    tracker.done(store, chosen, "thank-you")
+                elif what == "skip" and chosen:
+                    tracker.skip(store, chosen, "check-in-1", now=now)
+                elif what == "move" and chosen:
+                    day = now.date() + dt.timedelta(days=days)
+                    tracker.move(store, chosen, "check-in-2", day, now=now)
+                elif what == "remove" and chosen:
+                    tracker.remove(store, chosen, now=now)
+                elif what == "add":
+                    tracker.add(store, _variant(added), now=now)
+                    added += 1
+                elif what == "london" and chosen:
+                    text = queries.interview_text(store, chosen)
+                    tracker.edit(store, chosen, _in_london(text), now=now)
+                elif what == "later":
+                    now += dt.timedelta(days=days)
+            except AfterviewError:
+                continue  # a change the tracker refuses (already replied, say): none made
+            publisher.publish(store, url, now=now, detail="titles", check_remote=False)
+            wanted = publisher.render(store, now=now, detail="titles")
+            assert _published(site).read_bytes() == wanted, (what, which, days)

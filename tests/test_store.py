@@ -328,7 +328,7 @@ def test_v2_database_is_migrated_and_renders_the_same_feed(tmp_path: Path) -> No
         conn.execute("UPDATE events SET ics = x'00', ics_key = 'cached by schema 2'")
     conn.close()
     with Store(old) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 5
+        assert store.schema_version() == SCHEMA_VERSION == 6
         assert {r.zone for r in store.interviews()} == {None}
         assert store._one("SELECT count(*) FROM events WHERE ics IS NOT NULL")[0] == 0
         assert feed.render_feed(store, now=render, cache=False)[0] == expected

@@ -1,37 +1,38 @@
 """The last published feed, kept on this machine, so a republish rewrites only what changed.
 
-Beside the file goes its map: for each event in order, its UID, what its bytes depend on
-(the interview's zone, SEQUENCE, status and change stamp, as the feed cache keys them)
-and its length. A republish reads the same keys from one index of the tracker and
-compares: equal lists mean equal bytes, and nothing is rendered, hashed or sent. When a
-few events changed, the new file is the old one's unchanged stretches, copied by the
-kernel, with the changed events' bytes from the feed cache in between, so a feed of
-10,000 interviews costs about what its upload does. Anything unexpected (no map,
-another detail level or afterview version, a file of the wrong size, an event whose
-cached bytes moved on meanwhile) makes a full render instead: the copy only ever saves
-time, never decides what the bytes are.
+Beside the file goes its map (``copymaps``). A republish asks the tracker's feed log
+which events changed since the map was made, and reads only their keys; without a
+usable log (an old map, a log that no longer reaches back) it reads every key from one
+index and compares. Equal keys mean equal bytes, and nothing is rendered, hashed or
+sent. When a few events changed, the new file is the old one's unchanged stretches,
+copied by the kernel, with the changed events' bytes from the feed cache in between,
+so a feed of 10,000 interviews costs about what its upload does. Anything unexpected
+(no map, another detail level or afterview version, a file of the wrong size, an event
+whose cached bytes moved on meanwhile) makes a full render instead: the copy only ever
+saves time, never decides what the bytes are.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
-import hashlib
 import itertools
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from afterview.errors import PublishError
 from afterview.formats import redact
-from afterview.formats.files import write_atomic
 from afterview.publish import feed
+from afterview.publish.copymaps import CopyMap, load, map_path, save, uid_of
 from afterview.publish.payload import Segment, Source, Writer
 from afterview.tracker.store import Store
 
-FORMAT = 2
+_FEW = 64  # changed events found by searching the map's text; more index every UID
 MODE = 0o600  # a copy holds what the published file holds: the user's alone
 
 
@@ -41,125 +42,6 @@ class Built:
 
     path: Path
     size: int
-
-
-@dataclass
-class _Map:
-    """What the map beside a copy says about it."""
-
-    file: Path
-    detail: str
-    prefix: str  # the feed cache's prefix: afterview's version and the reminder time
-    calendar: str
-    head: int  # the length of the calendar's header, before the first event
-    end: int  # the length of its footer
-    size: int
-    lines: list[str]  # "UID<tab>key" of each event, in feed order
-    lengths: list[int]
-    _spans: dict[str, tuple[int, int]] | None = field(default=None, repr=False, compare=False)
-
-    def spans(self) -> dict[str, tuple[int, int]]:
-        """Each line's event in the file: its start and length."""
-        if self._spans is None:
-            starts = itertools.accumulate(self.lengths, initial=self.head)  # one too many
-            spans = zip(starts, self.lengths, strict=False)
-            self._spans = dict(zip(self.lines, spans, strict=True))
-        return self._spans
-
-
-# Maps read ahead of a publish, by path, with the file's identity when read.
-_READY: dict[Path, tuple[tuple[int, int, int], _Map]] = {}
-
-
-def _identity(path: Path) -> tuple[int, int, int] | None:
-    try:
-        found = path.stat()
-    except OSError:
-        return None
-    return (found.st_ino, found.st_size, found.st_mtime_ns)
-
-
-def preload(folder: Path, where: str) -> None:
-    """Read a target's map now, for a publish about to come.
-
-    A publisher forked ahead of a change calls this while the change is made. The
-    publish uses what was read only if the map is still the same file (a map is only
-    ever replaced whole, under a new inode).
-    """
-    path = _map_path(folder, where)
-    identity = _identity(path)
-    found = _load(path) if identity is not None else None
-    if found is not None and identity is not None:
-        found.spans()
-        _READY[path] = (identity, found)
-
-
-def _map_path(folder: Path, where: str) -> Path:
-    return folder / (hashlib.sha256(where.encode()).hexdigest()[:16] + ".map")
-
-
-def _uid(line: str) -> str:
-    return line.split("\t", 1)[0]
-
-
-def _load(path: Path) -> _Map | None:
-    ready = _READY.pop(path, None)
-    if ready is not None and ready[0] == _identity(path):
-        copy = _identity(ready[1].file)
-        if copy is not None and copy[1] == ready[1].size:
-            return ready[1]
-    try:
-        text = path.read_text(encoding="utf-8")
-        first, _, rest = text.partition("\n")
-        head = json.loads(first)
-        if head.get("format") != FORMAT:
-            return None
-        lines = rest.split("\n")
-        if lines[-1] == "":
-            lines.pop()
-        lengths = [int(n) for n in head["lengths"]]
-        found = _Map(
-            file=path.parent / str(head["file"]),
-            detail=str(head["detail"]),
-            prefix=str(head["prefix"]),
-            calendar=str(head["calendar"]),
-            head=int(head["head"]),
-            end=int(head["end"]),
-            size=int(head["size"]),
-            lines=lines,
-            lengths=lengths,
-        )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
-    if len(lines) != len(lengths) or found.head + found.end + sum(lengths) != found.size:
-        return None
-    try:
-        if found.file.stat().st_size != found.size:
-            return None
-    except OSError:
-        return None
-    return found
-
-
-def _save(path: Path, made: _Map) -> None:
-    """Write the map (or, when an event's line cannot be written in it, remove it)."""
-    if any(line.count("\t") != 1 or "\n" in line for line in made.lines):
-        with contextlib.suppress(OSError):
-            path.unlink()  # no map: the next publish renders in full
-        return
-    head = {
-        "format": FORMAT,
-        "file": made.file.name,
-        "detail": made.detail,
-        "prefix": made.prefix,
-        "calendar": made.calendar,
-        "head": made.head,
-        "end": made.end,
-        "size": made.size,
-        "lengths": made.lengths,
-    }
-    text = json.dumps(head, separators=(",", ":")) + "\n" + "".join(f"{x}\n" for x in made.lines)
-    write_atomic(path, text.encode(), private=True)
 
 
 def _read_ahead(path: Path) -> None:
@@ -175,6 +57,26 @@ def _read_ahead(path: Path) -> None:
             os.close(handle)
 
 
+# Copies no map names any more, left for ``tidy`` when removing them can wait.
+_LEFT: list[Path] | None = None
+
+
+def defer_removals() -> None:
+    """Leave the removal of old copies to ``tidy``: freeing the blocks of a feed of
+    150 MB takes a while, and a forked publisher does it after it has answered."""
+    global _LEFT
+    if _LEFT is None:
+        _LEFT = []
+
+
+def tidy() -> None:
+    """Remove the old copies left since ``defer_removals`` (no map names them: a copy's
+    name is never used again, so they can go at any time)."""
+    while _LEFT:
+        with contextlib.suppress(OSError):
+            _LEFT.pop().unlink()
+
+
 def _sweep(folder: Path, keep: Path) -> None:
     """Remove the copies no map names any more (the one just made stays)."""
     named = {keep.name}
@@ -186,6 +88,9 @@ def _sweep(folder: Path, keep: Path) -> None:
             continue
     for path in folder.glob("copy-*.ics"):
         if path.name not in named:
+            if _LEFT is not None:
+                _LEFT.append(path)
+                continue
             with contextlib.suppress(OSError):
                 path.unlink()
 
@@ -208,10 +113,10 @@ class Plan:
         self.now = now
         self.detail = detail
         self.reminder = reminder
-        self._map_file = _map_path(folder, where)
+        self._map_file = map_path(folder, where)
         self._prefix = feed.cache_prefix(reminder)
         self._calendar = feed.feed_name()
-        old = _load(self._map_file)
+        old = load(self._map_file)
         if old is not None and (old.detail, old.prefix, old.calendar) != (
             detail,
             self._prefix,
@@ -219,7 +124,17 @@ class Plan:
         ):
             old = None  # another level of detail, afterview version or reminder time
         self._old = old
-        self._lines = store.feed_keys(None, feed.cutoff_of(now))
+        cutoff = feed.cutoff_of(now)
+        self._cutoff = cutoff.isoformat()
+        # With the log: the old lines' indexes that left, and the new lines' that came.
+        self._delta: tuple[list[int], list[int]] | None = None
+        self._moves: list[tuple[str, str]] | None = None
+        with store.read():  # the keys and the log's mark from one snapshot
+            found = self._changed_lines(old, cutoff) if old is not None else None
+            if found is None:
+                found = (store.feed_keys(None, cutoff), store.feed_mark())
+        self._lines: list[str] = found[0]
+        self._mark: int | None = found[1]
         self._offsets: dict[str, tuple[int, int]] = {}  # an old line: its start and length
         self._wanted: list[str] = []  # the lines of the events whose keys moved
         self._fresh: dict[str, bytes] | None = None  # their new bytes, redacted, once read
@@ -230,12 +145,81 @@ class Plan:
             else:
                 _read_ahead(old.file)  # from disk while the changed events are serialized
                 self._offsets = offsets = old.spans()
-                self._wanted = [line for line in self._lines if line not in offsets]
+                if self._delta is not None:
+                    came = [self._lines[n] for n in self._delta[1]]
+                    self._wanted = [line for line in came if line not in offsets]
+                else:
+                    self._wanted = [line for line in self._lines if line not in offsets]
+
+    def _changed_lines(self, old: CopyMap, cutoff: dt.date) -> tuple[list[str], int] | None:
+        """The keys now, from the old map and the events logged since it was made.
+
+        None when the log cannot tell (no mark, a log that no longer reaches back, a
+        cutoff that went back): then every key is read.
+        """
+        if old.mark is None or old.cutoff is None:
+            return None
+        try:
+            since = dt.date.fromisoformat(old.cutoff)
+        except ValueError:
+            return None
+        delta = self.store.feed_delta(old.mark, since, cutoff)
+        if delta is None:
+            return None
+        mark, changed = delta
+        if not changed:
+            self._delta = ([], [])
+            return list(old.lines), mark
+        if len(changed) > _FEW:
+            places = old.places()
+            gone = sorted(places[uid] for uid in changed if uid in places)
+        else:
+            gone = sorted(n for n in map(old.place, changed) if n is not None)
+        lines: list[str] = []
+        start = 0
+        for at in gone:  # the old lines without the changed events, in their order
+            lines.extend(old.lines[start:at])
+            start = at + 1
+        lines.extend(old.lines[start:])
+        dates: dict[str, str | None] = {}
+
+        def date_of(line: str) -> str:
+            uid = uid_of(line)
+            if uid not in dates:
+                dates[uid] = self.store.feed_date(uid)
+            return dates[uid] or ""
+
+        placed: list[int] = []
+        for date, line in sorted(found for found in changed.values() if found is not None):
+            # The feed's order is (date, UID): find the place among the others by halving.
+            # In that order each lands after the one before, which so keeps its place.
+            place = (date, uid_of(line))
+            low, high = (placed[-1] + 1 if placed else 0), len(lines)
+            while low < high:
+                middle = (low + high) // 2
+                if (date_of(lines[middle]), uid_of(lines[middle])) < place:
+                    low = middle + 1
+                else:
+                    high = middle
+            lines.insert(low, line)
+            placed.append(low)
+            dates[place[1]] = date
+        self._delta = (gone, placed)
+        return lines, mark
 
     def _moved(self) -> list[tuple[str, str]]:
         """The (new, old) lines that differ, when the same number of events is in both."""
-        assert self._old is not None
-        return [(a, b) for a, b in zip(self._lines, self._old.lines, strict=True) if a != b]
+        old = self._old
+        assert old is not None
+        if self._moves is None:
+            pairs: Iterable[tuple[str, str]]
+            if self._delta is not None and self._delta[0] == self._delta[1]:
+                # The changed events kept their places: only there can the lines differ.
+                pairs = ((self._lines[n], old.lines[n]) for n in self._delta[1])
+            else:
+                pairs = zip(self._lines, old.lines, strict=True)
+            self._moves = [(a, b) for a, b in pairs if a != b]
+        return self._moves
 
     @property
     def surely_changed(self) -> bool:
@@ -268,9 +252,9 @@ class Plan:
         if self._wanted:
             feed.refresh_cache(self.store, now=self.now, reminder=self.reminder)
             with self.store.read():
-                cached = self.store.cached_bytes([_uid(x) for x in self._wanted], self._prefix)
+                cached = self.store.cached_bytes([uid_of(x) for x in self._wanted], self._prefix)
             for line in self._wanted:
-                uid = _uid(line)
+                uid = uid_of(line)
                 got = cached.get(uid)
                 if got is None or f"{uid}\t{got[0]}" != line:
                     return None
@@ -290,7 +274,7 @@ class Plan:
         if len(self._lines) != len(old.lines):
             return
         moved = self._moved()
-        if any(_uid(new) != _uid(was) for new, was in moved):
+        if any(uid_of(new) != uid_of(was) for new, was in moved):
             return
         # The same events in the same order, some with new keys: a change that leaves the
         # bytes as they were (a step marked done, say) publishes nothing.
@@ -306,8 +290,9 @@ class Plan:
             return
         self._same = True
         old.lines = list(self._lines)
-        old._spans = None
-        _save(self._map_file, old)
+        old.mark, old.cutoff = self._mark, self._cutoff
+        old._spans = old._places = old._text = None
+        save(self._map_file, old)
 
     def current(self) -> Built | None:
         """The copy made last, when it is what would be written now."""
@@ -336,11 +321,12 @@ class Plan:
                 f"{error.strerror or error} (free some space there, then publish again)"
             ) from None
 
-    def _done(self, made: _Map) -> None:
-        _save(self._map_file, made)
+    def _done(self, made: CopyMap) -> None:
+        save(self._map_file, made)
         _sweep(self.folder, keep=made.file)
         self._old = made
         self._lines = made.lines
+        self._mark = made.mark
         self._same = True
 
     # ------------------------------------------------------------------ making copies
@@ -350,16 +336,17 @@ class Plan:
         os.fchmod(handle, MODE)
         return handle, Path(name)
 
-    def _rendered(self) -> _Map:
+    def _rendered(self) -> CopyMap:
         """A full render from the feed cache, written while it streams."""
         handle, path = self._new_file()
         lines: list[str] = []
         lengths: list[int] = []
         head = end = size = 0
+        marks: list[int] = []
         try:
             with os.fdopen(handle, "wb") as out:
                 for uid, key, data in feed.keyed_chunks(
-                    self.store, now=self.now, reminder=self.reminder
+                    self.store, now=self.now, reminder=self.reminder, marked=marks.append
                 ):
                     piece = redact.redact_chunk(data, self.detail)
                     out.write(piece)
@@ -376,11 +363,12 @@ class Plan:
             with contextlib.suppress(OSError):
                 path.unlink()
             raise
-        return _Map(
-            path, self.detail, self._prefix, self._calendar, head, end, size, lines, lengths
-        )
+        return CopyMap(
+            path, self.detail, self._prefix, self._calendar, head, end, size, lines, lengths,
+            marks[0] if marks else None, self._cutoff,
+        )  # fmt: skip
 
-    def _patched(self, old: _Map) -> Source | None:
+    def _patched(self, old: CopyMap) -> Source | None:
         """The old copy with the changed events replaced; None to render in full instead.
 
         The bytes stream from the old copy and the new pieces at once, while a thread
@@ -389,6 +377,87 @@ class Plan:
         fresh = self._read_fresh()
         if fresh is None:
             return None
+        laid = self._laid_by_delta(old, fresh)
+        segments, lengths = laid if laid is not None else self._laid_line_by_line(old, fresh)
+        size = old.head + old.end + sum(lengths)
+        try:
+            base = os.open(old.file, os.O_RDONLY)
+        except OSError:
+            return None
+        made = CopyMap(
+            Path(), self.detail, self._prefix, self._calendar, old.head, old.end, size,
+            list(self._lines), lengths, self._mark, self._cutoff,
+        )  # fmt: skip
+        try:
+            handle, made.file = self._new_file()
+        except BaseException:
+            os.close(base)
+            raise
+        # The map is saved as soon as the file is whole, while the upload may still run.
+        writer = Writer(base, handle, made.file, size, segments, lambda: self._done(made))
+        return Source(size, segments, base, writer)
+
+    def _laid_by_delta(
+        self, old: CopyMap, fresh: dict[str, bytes]
+    ) -> tuple[list[Segment], list[int]] | None:
+        """The new file as runs of the old one between the changed events, found from
+        the log's places alone; None when there is no log or the places do not add up."""
+        if self._delta is None:
+            return None
+        gone, came = self._delta
+        starts = list(itertools.accumulate(old.lengths, initial=old.head))
+        segments: list[Segment] = [(0, old.head)] if old.head else []
+        lengths: list[int] = []
+
+        def stretch(first: int, after: int) -> None:
+            at, size = starts[first], starts[after] - starts[first]
+            last = segments[-1] if segments else None
+            if isinstance(last, tuple) and last[0] + last[1] == at:
+                segments[-1] = (last[0], last[1] + size)
+            elif size:
+                segments.append((at, size))
+            lengths.extend(old.lengths[first:after])
+
+        taken = skipped = 0  # old lines taken or skipped so far
+        done = 0  # new lines laid so far
+        for place in [*came, len(self._lines)]:
+            count = place - done  # unchanged lines before this one
+            while count > 0:
+                while skipped < len(gone) and gone[skipped] == taken:
+                    taken += 1
+                    skipped += 1
+                limit = gone[skipped] if skipped < len(gone) else len(old.lines)
+                step = min(count, limit - taken)
+                if step <= 0:
+                    return None
+                stretch(taken, taken + step)
+                taken += step
+                count -= step
+            done = place
+            if place < len(self._lines):
+                line = self._lines[place]
+                hit = self._offsets.get(line)
+                if hit is not None:  # logged, yet its bytes are as they were
+                    index = bisect.bisect_left(starts, hit[0])
+                    stretch(index, index + 1)
+                else:
+                    segments.append(fresh[line])
+                    lengths.append(len(fresh[line]))
+                done += 1
+        if len(lengths) != len(self._lines):
+            return None
+        stretch_end = (old.size - old.end, old.end)
+        last = segments[-1] if segments else None
+        if isinstance(last, tuple) and last[0] + last[1] == stretch_end[0]:
+            segments[-1] = (last[0], last[1] + old.end)
+        elif old.end:
+            segments.append(stretch_end)
+        return segments, lengths
+
+    def _laid_line_by_line(
+        self, old: CopyMap, fresh: dict[str, bytes]
+    ) -> tuple[list[Segment], list[int]]:
+        """The new file, each line looked up in the old map."""
         segments: list[Segment] = []
         lengths: list[int] = []
         offsets = self._offsets
@@ -417,20 +486,4 @@ class Plan:
             if length:
                 segments.append((start, length))
             segments.append((tail, old.end))
-        size = old.head + old.end + sum(lengths)
-        try:
-            base = os.open(old.file, os.O_RDONLY)
-        except OSError:
-            return None
-        made = _Map(
-            Path(), self.detail, self._prefix, self._calendar, old.head, old.end, size,
-            list(self._lines), lengths,
-        )  # fmt: skip
-        try:
-            handle, made.file = self._new_file()
-        except BaseException:
-            os.close(base)
-            raise
-        # The map is saved as soon as the file is whole, while the upload may still run.
-        writer = Writer(base, handle, made.file, size, segments, lambda: self._done(made))
-        return Source(size, segments, base, writer)
+        return segments, lengths

@@ -16,7 +16,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -155,6 +155,7 @@ class _Seen:
     latest: str = ""  # the latest change stamp among the events shown
     removed: str | None = None
     dropped: dt.date | None = None
+    mark: int | None = None  # the feed log's newest entry in the same snapshot
 
 
 def _stream(
@@ -189,6 +190,7 @@ def _pieces(
     with store.read():
         seen.removed = store.get_meta("feed_changed")
         seen.dropped = store.feed_dropped(candidate, cutoff)
+        seen.mark = store.feed_mark()
         for row in store.feed_events(candidate, cutoff, prefix):
             if row.changed > seen.latest:
                 seen.latest = row.changed
@@ -229,14 +231,19 @@ def keyed_chunks(
     *,
     now: dt.datetime,
     reminder: dt.time = DEFAULT_REMINDER,
+    marked: Callable[[int], None] | None = None,
 ) -> Iterator[tuple[str | None, str | None, bytes]]:
     """The whole feed's pieces as (UID, key, bytes); the header and footer have no UID.
 
     The key is what the piece's bytes depend on besides the cache prefix, as
-    ``Store.feed_keys`` gives it.
+    ``Store.feed_keys`` gives it. ``marked`` is told the feed log's mark of the snapshot
+    the events were read in, before the footer comes.
     """
-    for row, data in _pieces(store, now, None, reminder, True, _Seen()):
+    seen = _Seen()
+    for row, data in _pieces(store, now, None, reminder, True, seen):
         if row is None:
+            if marked is not None and seen.mark is not None:
+                marked(seen.mark)
             yield None, None, data
         else:
             key = f"{row.zone or ''}|{row.sequence}|{row.status}|{row.changed}"

@@ -23,7 +23,7 @@ from urllib.parse import quote, urlsplit
 from afterview.errors import PublishError
 from afterview.formats import redact
 from afterview.formats.files import write_atomic
-from afterview.publish import copies, feed
+from afterview.publish import copies, copymaps, feed
 from afterview.publish.destinations import target_for
 from afterview.publish.targets import Conflict, Remote, Target, new_name, public_address
 from afterview.tracker.store import Store
@@ -68,7 +68,7 @@ def state_folder_of(tracker: Path) -> Path:
 
 def get_ready(tracker: Path, url: str) -> None:
     """Read ahead what a publish to ``url`` from this tracker will need (its last map)."""
-    copies.preload(state_folder_of(tracker) / COPIES, public_address(url))
+    copymaps.preload(state_folder_of(tracker) / COPIES, public_address(url))
 
 
 def _state_file(store: Store) -> Path:

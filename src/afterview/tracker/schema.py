@@ -88,6 +88,33 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX events_feed ON events (date, uid, interview_id, status, ended, sequence, "
         "changed)",
     ),
+    # v6: a log of the events whose place or bytes in the feed may have changed (added,
+    # removed, a new date, status, end, SEQUENCE, change stamp or data, or a new time zone
+    # of their interview), written by triggers on every write, so a republish reads the
+    # few events logged since its last map instead of every key. The log keeps its last
+    # 10,000 entries or so; a reader whose mark is older compares every key, as before.
+    # And an index of the events leaving the feed as the 30 days after their end run out.
+    6: (
+        "CREATE TABLE feed_log (seq INTEGER PRIMARY KEY, uid TEXT NOT NULL)",
+        "CREATE TRIGGER feed_log_added AFTER INSERT ON events "
+        "BEGIN INSERT INTO feed_log (uid) VALUES (NEW.uid); END",
+        "CREATE TRIGGER feed_log_changed "
+        "AFTER UPDATE OF uid, interview_id, date, status, ended, sequence, changed, data "
+        "ON events WHEN NEW.uid IS NOT OLD.uid OR NEW.interview_id IS NOT OLD.interview_id "
+        "OR NEW.date IS NOT OLD.date OR NEW.status IS NOT OLD.status "
+        "OR NEW.ended IS NOT OLD.ended OR NEW.sequence IS NOT OLD.sequence "
+        "OR NEW.changed IS NOT OLD.changed OR NEW.data IS NOT OLD.data "
+        "BEGIN INSERT INTO feed_log (uid) VALUES (OLD.uid); "
+        "INSERT INTO feed_log (uid) SELECT NEW.uid WHERE NEW.uid IS NOT OLD.uid; END",
+        "CREATE TRIGGER feed_log_removed AFTER DELETE ON events "
+        "BEGIN INSERT INTO feed_log (uid) VALUES (OLD.uid); END",
+        "CREATE TRIGGER feed_log_zone AFTER UPDATE OF zone ON interviews "
+        "WHEN NEW.zone IS NOT OLD.zone "
+        "BEGIN INSERT INTO feed_log (uid) SELECT uid FROM events WHERE interview_id = NEW.id; END",
+        "CREATE TRIGGER feed_log_trim AFTER INSERT ON feed_log WHEN NEW.seq % 1000 = 0 "
+        "BEGIN DELETE FROM feed_log WHERE seq <= NEW.seq - 10000; END",
+        "CREATE INDEX events_leaving ON events (ended) WHERE status IN ('cancelled', 'skipped')",
+    ),
 }
 
 

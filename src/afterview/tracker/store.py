@@ -874,6 +874,73 @@ class Store:
             )
         return [uid + zones[iid] + rest for uid, iid, rest in rows if iid in zones]
 
+    # How many logged events make the log no quicker than reading every key.
+    _DELTA_MOST = 20_000
+
+    def feed_mark(self) -> int:
+        """The feed log's newest entry (0 when there is none): where the next change goes."""
+        row = self._one("SELECT max(seq) FROM feed_log")
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def feed_delta(
+        self, mark: int, since: dt.date, cutoff: dt.date
+    ) -> tuple[int, dict[str, tuple[str, str] | None]] | None:
+        """The feed's events that may have changed since the log's entry ``mark``.
+
+        ``since`` is the cutoff the keys known at ``mark`` were read with. Returns the new
+        mark and, for each such event, its (date, "UID<tab>key" as ``feed_keys`` gives)
+        when it is shown now, or None when it is not (removed, or its 30 days ran out).
+        None when the log no longer reaches back to ``mark``, when it holds too much to
+        be quicker, or when the cutoff went back (then read every key).
+        """
+        if cutoff < since:
+            return None
+        with self.read():
+            low, high = self._one("SELECT min(seq), max(seq) FROM feed_log") or (None, None)
+            if high is None:
+                if mark:
+                    return None  # the log was emptied: it cannot say what changed
+                return 0, {}
+            if low is None or int(low) > mark + 1 or int(high) < mark:
+                return None
+            rows = self._all(
+                "SELECT DISTINCT uid FROM feed_log WHERE seq > ? LIMIT ?",
+                (mark, self._DELTA_MOST + 1),
+            )
+            uids = [str(r[0]) for r in rows]
+            if since < cutoff:
+                # Cancelled and skipped events whose 30 days ran out since.
+                uids += [
+                    str(r[0])
+                    for r in self._all(
+                        "SELECT uid FROM events INDEXED BY events_leaving WHERE status IN "
+                        "('cancelled', 'skipped') AND ended >= ? AND ended < ?",
+                        (since.isoformat(), cutoff.isoformat()),
+                    )
+                ]
+            if len(uids) > self._DELTA_MOST:
+                return None
+            found: dict[str, tuple[str, str] | None] = dict.fromkeys(uids)
+            unique = list(found)
+            for start in range(0, len(unique), 500):
+                part = unique[start : start + 500]
+                params: dict[str, Any] = {f"u{n}": uid for n, uid in enumerate(part)}
+                params["cutoff"] = cutoff.isoformat()
+                marks = ", ".join(f":u{n}" for n in range(len(part)))
+                for date, uid, zone, rest in self._all(
+                    f"SELECT e.date, e.uid, ifnull(i.zone, ''), e.sequence || '|' || "
+                    f"{self._FEED_STATUS} || '|' || e.changed {self._FEED_FROM} "
+                    f"WHERE e.uid IN ({marks}) AND {self._FEED_SHOWN}",
+                    params,
+                ):
+                    found[uid] = (date, f"{uid}\t{zone}|{rest}")
+        return int(high), found
+
+    def feed_date(self, uid: str) -> str | None:
+        """The date an event is placed by in the feed (ISO), or None when there is none."""
+        row = self._one("SELECT date FROM events WHERE uid = ?", (uid,))
+        return str(row[0]) if row else None
+
     def cached_bytes(self, uids: Sequence[str], cache_prefix: str) -> dict[str, tuple[str, bytes]]:
         """The cached bytes of these events still valid, by UID, with their key (as feed_keys)."""
         found: dict[str, tuple[str, bytes]] = {}
