@@ -25,7 +25,7 @@ from publishing import tracked
 
 # Run in a fresh interpreter: the tracker, the folder and the interview come as arguments.
 HEADER = """\
-import datetime as dt, json, os, signal, sys, threading
+import datetime as dt, json, os, signal, sys, threading, time
 from pathlib import Path
 from afterview.cli import publish as early
 from afterview.tracker import commands as tracker
@@ -46,6 +46,17 @@ def gone(pid):
     except ProcessLookupError:
         return True
     return False
+
+def ended(pid):
+    # How the publisher ended: its exit code, or "reaped" when afterview reaped it.
+    while True:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return "reaped"
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.01)
 """
 
 
@@ -100,17 +111,19 @@ def test_the_forked_publisher_publishes_the_committed_change(setup: tuple[Path, 
         said["other"] = pid != os.getpid()
         change()
         said["outcome"] = early._early_outcome()
-        said["gone"] = gone(pid)
+        said["ended"] = ended(pid)
         """,
         db,
         interview_id,
     )
     assert said["other"] is True
     assert said["outcome"] == {"published": f"file://{folder}"}
-    assert said["gone"] is True  # reaped, not a zombie
+    assert said["ended"] in (0, "reaped")  # a clean exit, once the old copy is removed
     after = the_file(folder)
     assert after != before and after == fresh_render(db)
     assert b"STATUS:CANCELLED" in after
+    kept = list((publisher.state_folder_of(db) / publisher.COPIES).glob("copy-*.ics"))
+    assert len(kept) == 1 and kept[0].read_bytes() == after  # the old one removed after
 
 
 def test_a_command_that_changes_nothing_sends_its_publisher_away(

@@ -280,6 +280,10 @@ def _publisher(db: str | None, go: int, answer: int) -> None:
         data = json.dumps(_outcome(db)).encode()
         while data:
             data = data[os.write(answer, data) :]
+        os.close(answer)  # the command goes on, while the old copy is removed here
+        from afterview.publish import copies
+
+        copies.tidy()
     except BaseException:  # the command publishes by itself when there is no answer
         pass
     finally:
@@ -293,10 +297,11 @@ def _load_publishing(db: str | None) -> None:
     import afterview.tracker.backups  # noqa: F401
     from afterview.cli.app import tracker_path
     from afterview.formats import ics
-    from afterview.publish import publisher
+    from afterview.publish import copies, publisher
     from afterview.publish.destinations import target_for
     from afterview.settings import default_db_path, load_settings
 
+    copies.defer_removals()
     ics.warm()  # icalendar loaded and its patterns compiled: the changed events' bytes
     default_db_path()  # the data folder's library, which opening the tracker asks
     "localhost".encode("idna")  # what a connection to a host name loads on first use
@@ -320,7 +325,7 @@ def _early_outcome() -> dict[str, str] | None:
     except OSError:
         data = b""
     finally:
-        _end(early, kill=False)
+        _end(early, kill=False, wait=False)
     try:
         found = json.loads(data)
     except ValueError:
@@ -338,7 +343,13 @@ def _dismiss() -> None:
         _end(early, kill=True)
 
 
-def _end(early: _Early, *, kill: bool) -> None:
+# Publishers that answered and were still tidying up: reaped when next looked at.
+_unreaped: list[int] = []
+
+
+def _end(early: _Early, *, kill: bool, wait: bool = True) -> None:
+    """Close the pipes and reap the publisher (or, when it may still be removing an old
+    copy, leave it: the command need not wait, and it is reaped later or by init)."""
     import contextlib
     import signal
 
@@ -348,8 +359,14 @@ def _end(early: _Early, *, kill: bool) -> None:
     for fd in (early.go, early.answer):
         with contextlib.suppress(OSError):
             os.close(fd)
-    with contextlib.suppress(OSError):
-        os.waitpid(early.pid, 0)
+    _unreaped.append(early.pid)
+    for pid in list(_unreaped):
+        try:
+            done, _ = os.waitpid(pid, 0 if wait and pid == early.pid else os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _unreaped.remove(pid)
 
 
 def _not_published(reason: str) -> None:
