@@ -138,12 +138,12 @@ def refresh_cache(
             break
         rendered = [(row, renderer.render(row)) for row in batch]
         # Serializing happens outside the write lock; an event changed meanwhile is not cached.
-        with store.write():
+        with store.write(backup=False):  # the cache is made again from the rows
             store.save_cache(prefix, rendered)
         count += len(batch)
         after = batch[-1].uid
     if not missing_only and candidate is None:
-        with store.write():
+        with store.write(backup=False):
             store.set_meta(_CACHED_UNDER, prefix)
     return count
 
@@ -204,7 +204,7 @@ def _pieces(
             yield row, data
     if prefix is not None and fresh:
         # Only a shortcut for the next render: a busy database must not cut this one short.
-        with contextlib.suppress(TrackerError), store.write():
+        with contextlib.suppress(TrackerError), store.write(backup=False):
             store.save_cache(prefix, fresh)
     yield None, end
 

@@ -380,12 +380,17 @@ class Store:
     # ------------------------------------------------------------------ transactions
 
     @contextmanager
-    def write(self) -> Iterator[None]:
-        """One write transaction; nested calls join the outer one."""
+    def write(self, *, backup: bool = True) -> Iterator[None]:
+        """One write transaction; nested calls join the outer one.
+
+        The day's first write takes the day's backup first; ``backup`` False skips that
+        for what can be made again from the rest (the feed cache), so a publisher
+        filling the cache after a change does not list the backups on its way.
+        """
         if self._conn.in_transaction:
             yield
             return
-        if not self._backed_up:
+        if backup and not self._backed_up:
             self._backed_up = True
             from afterview.tracker.backups import automatic_backup
 
