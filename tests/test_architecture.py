@@ -31,10 +31,13 @@ ALLOWED: dict[str, set[str]] = {
     "tracker": LEAVES | {"core", "formats", "policies"},
     "publish": LEAVES | {"core", "formats", "policies", "tracker"},
     "mail": LEAVES | {"core", "formats", "policies", "invite", "tracker", "publish"},
+    # A publisher forked as a command starts: settings, the tracker and the targets, and
+    # no click, so the entry point can start it before the command line is loaded.
+    "republishing": LEAVES | {"core", "formats", "settings", "tracker", "publish"},
     "cli": LEAVES
     | {"core", "formats", "policies", "invite", "settings", "tracker", "publish"}
-    | {"mail"},
-    "__main__": {"cli"},
+    | {"mail", "republishing"},
+    "__main__": {"cli", "republishing"},
     "__init__": set(),
 }
 ALLOWED["cli"] |= {"cli"}

@@ -14,10 +14,12 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
+from afterview import republishing
 from afterview.publish import publisher
 from afterview.tracker.store import Store
 from conftest import RunCli
@@ -27,7 +29,8 @@ from publishing import tracked
 HEADER = """\
 import datetime as dt, json, os, signal, sys, threading, time
 from pathlib import Path
-from afterview.cli import publish as early
+from afterview.cli.publish import republish
+from afterview import republishing
 from afterview.tracker import commands as tracker
 from afterview.tracker.store import Store
 db, interview_id = sys.argv[1], sys.argv[2]
@@ -106,11 +109,12 @@ def test_the_forked_publisher_publishes_the_committed_change(setup: tuple[Path, 
     before = the_file(folder)
     said = drive(
         """
-        early._start_early(db)
-        pid = early._early.pid
+        republishing.start()
+        republishing.ready(Path(db))
+        pid = republishing._early.pid
         said["other"] = pid != os.getpid()
         change()
-        said["outcome"] = early._early_outcome()
+        said["outcome"] = republishing.outcome()
         said["ended"] = ended(pid)
         """,
         db,
@@ -134,11 +138,12 @@ def test_a_command_that_changes_nothing_sends_its_publisher_away(
     before = the_file(folder)
     said = drive(
         """
-        early._start_early(db)
-        pid = early._early.pid
-        early._dismiss()
+        republishing.start()
+        republishing.ready(Path(db))
+        pid = republishing._early.pid
+        republishing.dismiss()
         said["gone"] = gone(pid)
-        said["left"] = early._early is None
+        said["left"] = republishing._early is None
         """,
         db,
         interview_id,
@@ -154,11 +159,12 @@ def test_a_publisher_that_died_leaves_the_publish_to_the_command(
     db, folder, interview_id = setup
     said = drive(
         """
-        early._start_early(db)
-        pid = early._early.pid
+        republishing.start()
+        republishing.ready(Path(db))
+        pid = republishing._early.pid
         os.kill(pid, signal.SIGKILL)
         change()
-        early.republish(db)
+        republish(db)
         said["gone"] = gone(pid)
         """,
         db,
@@ -179,12 +185,12 @@ def test_no_fork_while_other_threads_run_or_without_a_publish_address(
         stop = threading.Event()
         other = threading.Thread(target=stop.wait)
         other.start()
-        early._start_early(db)
-        said["forked"] = early._early is not None
+        republishing.start()
+        said["forked"] = republishing._early is not None
         stop.set()
         other.join()
         change()
-        early.republish(db)
+        republish(db)
         """,
         db,
         interview_id,
@@ -193,7 +199,7 @@ def test_no_fork_while_other_threads_run_or_without_a_publish_address(
     assert str(said["stderr"]).splitlines() == [f"Published the feed to file://{folder}"]
     assert the_file(folder) == fresh_render(db)
     config_file.write_text("", encoding="utf-8")  # no publish address: nothing to fork for
-    said = drive('early._start_early(db)\nsaid["forked"] = early._early is not None', db, "x")
+    said = drive('republishing.start()\nsaid["forked"] = republishing._early is not None', db, "x")
     assert said["forked"] is False
 
 
@@ -223,3 +229,145 @@ def test_status_as_a_command_publishes_through_its_fork(setup: tuple[Path, Path,
     assert unknown.returncode != 0
     assert len(unknown.stderr.splitlines()) == 1 and "Published" not in unknown.stderr
     assert unknown.stdout == ""
+
+
+def test_the_entry_point_forks_before_the_command_line_is_loaded(
+    setup: tuple[Path, Path, str],
+) -> None:
+    """As ``afterview status`` starts: forked with the standard library alone loaded
+    (so the command has little memory to share), then told the tracker, then to go."""
+    db, folder, interview_id = setup
+    script = textwrap.dedent(
+        """
+        import datetime as dt, json, sys
+        from pathlib import Path
+        from afterview import republishing
+        db, interview_id = sys.argv[1], sys.argv[2]
+        republishing.start_for(["--db", db, "status", interview_id, "replied"])
+        said = {"forked": republishing._early is not None, "click": "click" in sys.modules}
+        republishing.start_for(["list"])  # already forked: nothing more
+        from afterview.tracker import commands as tracker
+        from afterview.tracker.store import Store
+        republishing.ready(Path(db))
+        with Store(Path(db)) as store:
+            tracker.set_status(
+                store, interview_id, "replied", on=dt.date(2026, 12, 1),
+                now=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            )
+        said["outcome"] = republishing.outcome()
+        print(json.dumps(said))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(db), interview_id],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    said = json.loads(done.stdout)
+    assert said == {
+        "forked": True,
+        "click": False,
+        "outcome": {"published": f"file://{folder}"},
+    }
+    assert the_file(folder) == fresh_render(db)
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["status", "abc", "replied"], "status"),
+        (["--db", "status", "done", "x"], "done"),  # a tracker file named "status"
+        (["--db=t.db", "add", "x.toml"], "add"),
+        (["--version"], None),
+        (["-h"], None),
+        (["list", "--db", "t.db"], "list"),
+        (["--", "status"], None),
+        ([], None),
+    ],
+)
+def test_the_command_is_read_as_the_group_reads_it(args: list[str], named: str | None) -> None:
+    assert republishing.command_named(args) == named
+
+
+def test_the_commands_that_fork_are_the_ones_that_publish_their_changes() -> None:
+    """The entry point cannot load the command line to ask: its list must agree."""
+    from afterview.cli import main
+
+    marked = {
+        name
+        for name, command in main.commands.items()
+        if getattr(command.callback, "publishes_changes", False)
+    }
+    assert marked == set(republishing.CHANGING)
+    assert {"add", "status", "done", "skip", "move", "edit", "remove", "import"} <= marked
+
+
+def test_the_answer_comes_once_the_file_is_in_place_before_the_state_is_saved(
+    setup: tuple[Path, Path, str],
+) -> None:
+    """What is remembered after the upload is the publisher's own business: the command
+    hears as soon as a calendar fetching the file would get the change."""
+    db, folder, interview_id = setup
+    state = publisher.state_folder_of(db) / "state.json"
+    before = state.read_text(encoding="utf-8")
+    seen: dict[str, object] = {}
+
+    def sent(done: publisher.Published) -> None:
+        seen["sent"] = done.sent
+        seen["remote is current"] = the_file(folder) == fresh_render(db)
+        seen["state as it was"] = state.read_text(encoding="utf-8") == before
+
+    with Store(db) as store:
+        from afterview.tracker import commands as tracker
+
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        tracker.set_status(store, interview_id, "replied", on=dt.date(2026, 12, 1), now=now)
+        done = publisher.publish(
+            store, f"file://{folder}", now=now, detail="full", check_remote=False, sent=sent
+        )
+    assert seen == {"sent": True, "remote is current": True, "state as it was": True}
+    assert done.sent and state.read_text(encoding="utf-8") != before
+    assert b"STATUS:CANCELLED" in the_file(folder)
+
+
+def test_a_command_stopped_by_a_usage_error_leaves_no_publisher(
+    setup: tuple[Path, Path, str],
+) -> None:
+    """Forked at the entry point, then the command line is wrong: one line, and the
+    publisher goes with the command (it never publishes)."""
+    db, folder, _interview_id = setup
+    before = the_file(folder)
+    afterview = Path(sys.executable).with_name("afterview")
+    mark = f"afterview-test-{os.getpid()}-{id(setup)}"
+    done = subprocess.run(
+        [str(afterview), "status", "--db", str(db), "--no-such-option"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "AFTERVIEW_TEST_MARK": mark},
+    )
+    assert done.returncode == 2
+    assert len(done.stderr.splitlines()) == 1 and "no-such-option" in done.stderr
+    assert the_file(folder) == before
+    assert processes_marked(mark) == []  # the publisher was ended with the command
+
+
+def processes_marked(mark: str) -> list[int]:
+    """Processes whose environment holds ``mark`` (Linux's /proc), once they settle."""
+    deadline = time.monotonic() + 5
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if mark.encode() in (entry / "environ").read_bytes():
+                        found.append(int(entry.name))
+                except OSError:
+                    continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)

@@ -8,16 +8,23 @@ one file and exits leaves no cycles worth collecting, so afterview starts with t
 collector off, and ``cli.py`` turns it back on for the commands that work through a
 whole store or keep running. (mypy raises its collector's threshold for the same
 reason.)
+
+A command that may change the tracker forks its publisher here, before anything else
+is loaded, when a publishing address is set (see ``afterview.republishing``).
 """
 
 from __future__ import annotations
 
 import gc
+import sys
 
 
 def run() -> None:
     """Start ``afterview`` with the cycle collector off (see above)."""
     gc.disable()
+    from afterview import republishing
+
+    republishing.start_for(sys.argv[1:])
     from afterview.cli import main
 
     main()

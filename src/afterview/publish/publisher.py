@@ -14,7 +14,7 @@ import contextlib
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,11 +142,14 @@ def publish(
     reminder: dt.time = feed.DEFAULT_REMINDER,
     rotate: bool = False,
     check_remote: bool = True,
+    sent: Callable[[Published], None] | None = None,
 ) -> Published:
     """Upload the feed to ``url`` when it differs from what is there.
 
     Without ``check_remote`` (a republish after a change) nothing is sent, not even a
-    question, when the bytes equal the last ones published from here.
+    question, when the bytes equal the last ones published from here. ``sent`` hears
+    the moment the remote file is in place, before what was published is remembered
+    here (which holds the publish lock until it is done).
     """
     key = public_address(url)
     folder = state_folder(store)
@@ -204,11 +207,13 @@ def publish(
                             "publish again when it has finished"
                         ) from None
                     result.retried = True
+                result.sent = True
+                result.size = source.size
+                if sent is not None:
+                    sent(result)
                 kept = source.finish()
             finally:
                 source.close()
-            result.sent = True
-            result.size = source.size
             after = target.stat(name)
             state[key] = {
                 "name": name,
