@@ -76,9 +76,9 @@ def setup(run_cli: RunCli, tmp_path: Path) -> tuple[Path, Path, str]:
     return db, folder, interview_id
 
 
-def drive(code: str, db: Path, interview_id: str) -> dict[str, object]:
-    """Run ``code`` after HEADER in a new interpreter; what it put in ``said``."""
-    script = HEADER + textwrap.dedent(code) + "\nprint(json.dumps(said))\n"
+def run_script(script: str, db: Path, interview_id: str) -> dict[str, object]:
+    """Run ``script`` in a new interpreter; the JSON object its last line printed, with
+    what it wrote to stderr."""
     done = subprocess.run(
         [sys.executable, "-c", script, str(db), interview_id],
         capture_output=True,
@@ -90,6 +90,13 @@ def drive(code: str, db: Path, interview_id: str) -> dict[str, object]:
     found: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     found["stderr"] = done.stderr
     return found
+
+
+def drive(code: str, db: Path, interview_id: str) -> dict[str, object]:
+    """Run ``code`` after HEADER in a new interpreter; what it put in ``said``."""
+    return run_script(
+        HEADER + textwrap.dedent(code) + "\nprint(json.dumps(said))\n", db, interview_id
+    )
 
 
 def the_file(folder: Path) -> bytes:
@@ -258,19 +265,12 @@ def test_the_entry_point_forks_before_the_command_line_is_loaded(
         print(json.dumps(said))
         """
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(db), interview_id],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    said = json.loads(done.stdout)
+    said = run_script(script, db, interview_id)
     assert said == {
         "forked": True,
         "click": False,
         "outcome": {"published": f"file://{folder}"},
+        "stderr": "",
     }
     assert the_file(folder) == fresh_render(db)
 
