@@ -462,3 +462,46 @@ def test_any_run_of_changes_republishes_exactly_from_the_log(
             publisher.publish(store, url, now=now, detail="titles", check_remote=False)
             wanted = publisher.render(store, now=now, detail="titles")
             assert _published(site).read_bytes() == wanted, (what, which, days)
+
+
+@pytest.mark.parametrize("how", ["afterview restore", "renamed in", "copied over"])
+def test_an_older_tracker_put_back_is_republished_exactly(
+    db: Path, tmp_path: Path, how: str
+) -> None:
+    """A backup put back brings an older log whose entries are numbered again from where
+    it stood: the next publish must not take them for the ones published since, whether
+    afterview restored it, a sync tool renamed it in, or a user copied it over the file."""
+    import shutil
+
+    from afterview.tracker.backups import backup_now
+    from afterview.tracker.maintenance import restore
+
+    folder, url = _site(tmp_path)
+    with Store(db) as store:
+        first, second, third, _ = _ids(store)
+        publisher.publish(store, url, now=RENDER, detail="full")
+        kept = backup_now(store, "test")
+        tracker.set_status(store, first, "replied", on=REPLIED_ON, now=RENDER)
+        publisher.publish(store, url, now=RENDER, detail="full", check_remote=False)
+        published_mark = store.feed_mark()
+    if how == "afterview restore":
+        restore(db, 1)
+    else:
+        for extra in ("-wal", "-shm"):
+            Path(f"{db}{extra}").unlink(missing_ok=True)
+        if how == "renamed in":
+            shutil.copyfile(kept, tmp_path / "synced.db")
+            os.replace(tmp_path / "synced.db", db)
+        else:
+            shutil.copyfile(kept, db)
+    with Store(db) as store:
+        assert store.feed_mark() < published_mark  # the log as it stood at the backup
+        # More logged changes than came after the backup: the new entries reach past
+        # the mark the last publish was read at.
+        tracker.set_status(store, second, "rejected", on=REPLIED_ON, now=RENDER)
+        tracker.set_status(store, third, "replied", on=REPLIED_ON, now=RENDER)
+        assert store.feed_mark() > published_mark
+        publisher.publish(store, url, now=RENDER, detail="full", check_remote=False)
+        wanted = publisher.render(store, now=RENDER, detail="full")
+        assert _published(folder).read_bytes() == wanted
+        assert wanted.count(b"STATUS:CANCELLED") > 0

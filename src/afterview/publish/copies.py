@@ -133,6 +133,7 @@ class Plan:
             found = self._changed_lines(old, cutoff) if old is not None else None
             if found is None:
                 found = (store.feed_keys(None, cutoff), store.feed_mark())
+            self._log = store.feed_log_identity(found[1])
         self._lines: list[str] = found[0]
         self._mark: int | None = found[1]
         self._offsets: dict[str, tuple[int, int]] = {}  # an old line: its start and length
@@ -159,6 +160,8 @@ class Plan:
         """
         if old.mark is None or old.cutoff is None:
             return None
+        if old.log != self.store.feed_log_identity(old.mark):
+            return None  # another file, or a log begun again (a backup put back)
         try:
             since = dt.date.fromisoformat(old.cutoff)
         except ValueError:
@@ -290,7 +293,7 @@ class Plan:
             return
         self._same = True
         old.lines = list(self._lines)
-        old.mark, old.cutoff = self._mark, self._cutoff
+        old.mark, old.cutoff, old.log = self._mark, self._cutoff, self._log
         old._spans = old._places = old._text = None
         save(self._map_file, old)
 
@@ -363,9 +366,10 @@ class Plan:
             with contextlib.suppress(OSError):
                 path.unlink()
             raise
+        mark = marks[0] if marks else None
         return CopyMap(
             path, self.detail, self._prefix, self._calendar, head, end, size, lines, lengths,
-            marks[0] if marks else None, self._cutoff,
+            mark, self._cutoff, None if mark is None else self.store.feed_log_identity(mark),
         )  # fmt: skip
 
     def _patched(self, old: CopyMap) -> Source | None:
@@ -386,7 +390,7 @@ class Plan:
             return None
         made = CopyMap(
             Path(), self.detail, self._prefix, self._calendar, old.head, old.end, size,
-            list(self._lines), lengths, self._mark, self._cutoff,
+            list(self._lines), lengths, self._mark, self._cutoff, self._log,
         )  # fmt: skip
         try:
             handle, made.file = self._new_file()

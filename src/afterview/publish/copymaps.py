@@ -35,6 +35,7 @@ class CopyMap:
     lengths: list[int]
     mark: int | None = None  # the tracker's feed log entry the lines were read at
     cutoff: str | None = None  # and the cutoff they were read with
+    log: str | None = None  # and which log that entry is in (Store.feed_log_identity)
     _spans: dict[str, tuple[int, int]] | None = field(default=None, repr=False, compare=False)
     _places: dict[str, int] | None = field(default=None, repr=False, compare=False)
     _text: str | None = field(default=None, repr=False, compare=False)  # "\n" + the lines
@@ -127,6 +128,7 @@ def load(path: Path) -> CopyMap | None:
             lengths=lengths,
             mark=int(head["mark"]) if head.get("mark") is not None else None,
             cutoff=str(head["cutoff"]) if head.get("cutoff") is not None else None,
+            log=str(head["log"]) if head.get("log") is not None else None,
             _text="\n" + rest.removesuffix("\n"),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -159,6 +161,7 @@ def save(path: Path, made: CopyMap) -> None:
         "lengths": made.lengths,
         "mark": made.mark,
         "cutoff": made.cutoff,
+        "log": made.log,
     }
     text = json.dumps(head, separators=(",", ":")) + "\n" + "".join(f"{x}\n" for x in made.lines)
     write_atomic(path, text.encode(), private=True)

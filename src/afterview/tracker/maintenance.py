@@ -62,8 +62,10 @@ def restore(db: Path, number: int = 1, now: dt.datetime | None = None) -> tuple[
         # The old file's log must not be replayed into the restored one.
         Path(f"{db}{extra}").unlink(missing_ok=True)
     os.replace(temp, db)
-    with Store(db, create=False):
-        pass  # back to write-ahead logging, and the schema brought up to date
+    with Store(db, create=False) as store:
+        # Back to write-ahead logging, the schema brought up to date, and a new name for
+        # the log of feed changes: its entries are numbered again from the backup's.
+        store.rename_feed_log()
     return chosen, kept
 
 

@@ -30,6 +30,7 @@ _Params = Sequence[Any] | Mapping[str, Any]
 
 
 BUSY_TIMEOUT = 10.0
+_FEED_LOG_NAME = "feed_log_name"  # meta key: the feed log's name
 
 
 # What to do about a damaged file, in the command line's words.
@@ -265,6 +266,12 @@ class Store:
             raise self._problem(error) from None
         self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         self._conn.execute("PRAGMA foreign_keys = ON")
+        # Which file this is: another one put in its place has another log of changes.
+        try:
+            info = os.stat(self.path)
+            self._file_id = f"{info.st_dev}:{info.st_ino}"
+        except OSError:
+            self._file_id = ""
         try:
             self._use_wal(timeout)
             self._migrate()
@@ -886,6 +893,26 @@ class Store:
         """The feed log's newest entry (0 when there is none): where the next change goes."""
         row = self._one("SELECT max(seq) FROM feed_log")
         return int(row[0]) if row and row[0] is not None else 0
+
+    def feed_log_identity(self, mark: int) -> str:
+        """What says the feed log at ``mark`` is the one it was: the file (its device and
+        inode), the log's name (new after a restore) and the event logged at ``mark``.
+
+        A backup put back, or another machine's copy synced in, brings a log whose
+        entries are numbered from where that file stood, so the same number can mean
+        another change: a map read at ``mark`` trusts the log only while this is equal.
+        """
+        row = self._one("SELECT uid FROM feed_log WHERE seq = ?", (mark,))
+        logged = str(row[0]) if row is not None else ""
+        return f"{self.get_meta(_FEED_LOG_NAME) or ''}|{self._file_id}|{logged}"
+
+    def rename_feed_log(self) -> None:
+        """Give the feed log a new name, so no publish reads it as the log it came from
+        (a restored backup's)."""
+        import secrets
+
+        with self.write(backup=False):
+            self.set_meta(_FEED_LOG_NAME, secrets.token_hex(8))
 
     def feed_delta(
         self, mark: int, since: dt.date, cutoff: dt.date
