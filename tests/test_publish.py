@@ -498,7 +498,8 @@ def test_config_set_publish_refuses_an_unknown_scheme(run_cli: RunCli) -> None:
 def test_every_command_that_changes_the_feed_republishes_it(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
-    """add, move, edit, remove, import and add --round-of each leave the published file current."""
+    """add, move, edit, remove, import, add --round-of and restore each leave the published
+    file current."""
     from publishing import PERSONAL_INTERVIEW
 
     folder = tmp_path / "Syncthing"
@@ -538,8 +539,14 @@ def test_every_command_that_changes_the_feed_republishes_it(
     second.write_text(
         PERSONAL_INTERVIEW.replace("2026-11-25T14:00:00", "2026-12-02T10:00:00"), encoding="utf-8"
     )
+    from afterview.tracker.backups import backup_now
+
+    with Store(db) as store:
+        backup_now(store, "test")
     changed_by("add", second, "--round-of", interview_id)
     assert b"northwind.example" not in published[-1]
+    changed_by("restore", "1")
+    assert published[-1] == published[-3]  # the restore took the second round away again
 
 
 def test_git_file_address_publishes_to_a_bare_repository(db: Path, tmp_path: Path) -> None:

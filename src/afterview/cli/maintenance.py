@@ -49,7 +49,8 @@ def restore(number: int, db: str | None) -> None:
     """Put backup N (default 1, the newest) in place of the tracker.
 
     The current file is kept first as a backup of its own, so a restore can be undone.
-    A running `afterview serve` notices the new file and serves it.
+    A running `afterview serve` notices the new file and serves it, and a publish
+    address set with `afterview config set publish` gets the restored feed.
 
     \b
     Example:
@@ -66,6 +67,11 @@ def restore(number: int, db: str | None) -> None:
         f"Restored {path} from backup {number} ({chosen.taken:%Y-%m-%d %H:%M:%S} UTC, "
         f"{chosen.reason}); the file it replaced is kept as {kept.name}."
     )
+    from afterview.cli.publish import republish
+
+    # In this process, after the file is in place: a publisher made ready beforehand
+    # would have opened the file the restore replaced.
+    republish(db)
 
 
 @main.command()
