@@ -100,6 +100,28 @@ def test_mbox_proposes_applies_once_and_the_tracker_follows(
 
 
 @freeze_time(NOW)
+def test_applied_replies_are_published(run_cli: RunCli, db: Path, tmp_path: Path) -> None:
+    """With a publish address set, --apply publishes the feed the replies changed."""
+    from afterview.publish import publisher
+
+    track(run_cli, "nw", "fw", "ml")
+    folder = tmp_path / "Syncthing"
+    folder.mkdir()
+    assert run_cli("config", "set", "publish", f"file://{folder}").exit_code == 0
+    assert run_cli("publish").exit_code == 0
+    (before,) = (f.read_bytes() for f in folder.iterdir())
+    box = mbox_of(tmp_path / "all.mbox", (p.read_bytes() for p in BOX))
+    applied = run_cli("mail", "--mbox", box, "--apply")
+    assert applied.exit_code == 0, applied.output
+    assert "not published" not in applied.output
+    (after,) = (f.read_bytes() for f in folder.iterdir())
+    with Store(db) as store:
+        assert after == publisher.render(store, now=dt.datetime.now(dt.UTC), detail="titles")
+    assert after != before
+    assert after.count(b"STATUS:CANCELLED") > before.count(b"STATUS:CANCELLED")
+
+
+@freeze_time(NOW)
 def test_maildir_and_eml_folder_propose_what_the_mbox_does(
     run_cli: RunCli, db: Path, tmp_path: Path
 ) -> None:

@@ -51,6 +51,20 @@ def test_a_write_refuses_a_damaged_file_that_list_would_reject(tmp_path: Path) -
     assert db.read_bytes() == before
 
 
+def test_mail_apply_refuses_a_damaged_file(tmp_path: Path) -> None:
+    """mail --apply checks the file before it records anything, as every write does."""
+    db = tmp_path / "tracker.db"
+    tracked_forty(db)
+    damage_middle(db)
+    before = db.read_bytes()
+    box = tmp_path / "empty.mbox"
+    box.write_bytes(b"")
+    applied = run_cli(tmp_path, "mail", "--db", str(db), "--mbox", str(box), "--apply")
+    assert applied.returncode == 10, applied.stderr
+    assert "damaged" in applied.stderr and len(applied.stderr.strip().splitlines()) == 1
+    assert db.read_bytes() == before
+
+
 def test_the_days_first_write_backs_up_and_restore_brings_it_back(tmp_path: Path) -> None:
     """One backup a day on a write; restore N puts it back and keeps the replaced file."""
     db = tmp_path / "tracker.db"

@@ -82,7 +82,7 @@ def _run(
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     try:
         source = _source(imap, mbox, maildir, eml, password_env, oauth_token_env, settings)
-        with open_store(db) as store:
+        with open_store(db, writing=do_apply) as store:  # checked for damage before --apply
             try:
                 mine = [a for a in (me, os.environ.get("AFTERVIEW_EMAIL"), settings.email) if a]
                 found = propose.propose(source, store, me=mine, today=dt.date.today())
