@@ -36,12 +36,17 @@ def companies_in(tmp_path: Path, db: Path) -> set[str]:
     return {item["company"] for item in json.loads(listed.stdout)}
 
 
-def test_a_write_refuses_a_damaged_file_that_list_would_reject(tmp_path: Path) -> None:
-    """add on a file with garbage in the middle is refused (exit 10) and changes nothing."""
+def damaged_tracker(tmp_path: Path) -> tuple[Path, bytes]:
+    """Forty interviews with garbage in the middle of the file, and its bytes."""
     db = tmp_path / "tracker.db"
     tracked_forty(db)
     damage_middle(db)
-    before = db.read_bytes()
+    return db, db.read_bytes()
+
+
+def test_a_write_refuses_a_damaged_file_that_list_would_reject(tmp_path: Path) -> None:
+    """add on a file with garbage in the middle is refused (exit 10) and changes nothing."""
+    db, before = damaged_tracker(tmp_path)
     source = tmp_path / "new.toml"
     source.write_text(interview("Fabrikam"))
     added = run_cli(tmp_path, "add", "--db", str(db), str(source))
@@ -53,10 +58,7 @@ def test_a_write_refuses_a_damaged_file_that_list_would_reject(tmp_path: Path) -
 
 def test_mail_apply_refuses_a_damaged_file(tmp_path: Path) -> None:
     """mail --apply checks the file before it records anything, as every write does."""
-    db = tmp_path / "tracker.db"
-    tracked_forty(db)
-    damage_middle(db)
-    before = db.read_bytes()
+    db, before = damaged_tracker(tmp_path)
     box = tmp_path / "empty.mbox"
     box.write_bytes(b"")
     applied = run_cli(tmp_path, "mail", "--db", str(db), "--mbox", str(box), "--apply")
