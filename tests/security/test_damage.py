@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from afterview.tracker import backups
 from afterview.tracker import commands as tracker
 from afterview.tracker.store import Store
 
-from .helpers import NOW, interview, run_cli
+from .helpers import NOW, cli_env, interview, run_cli
 from .test_server import damage_middle
 
 COMPANIES = [f"Company {n:03d}" for n in range(40)]
@@ -90,6 +94,30 @@ def test_the_days_first_write_backs_up_and_restore_brings_it_back(tmp_path: Path
     # The replaced file is itself a backup: restoring it undoes the restore.
     assert run_cli(tmp_path, "restore", "1", "--db", str(db)).returncode == 0
     assert companies_in(tmp_path, db) == set(COMPANIES) - {"Company 002"}
+
+
+@pytest.mark.parametrize("command", [["backups"], ["restore", "1"], ["doctor"]])
+def test_a_tracker_named_before_the_command_is_the_one_looked_after(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """`afterview --db PATH restore` restores PATH, not the default tracker."""
+    db = tmp_path / "tracker.db"
+    tracked_forty(db)
+    with Store(db) as store:
+        backups.backup_now(store, "test")
+        tracker.remove(store, _id_of(store, "Company 002"), now=NOW)
+    decoy = tmp_path / "decoy" / "tracker.db"  # the default tracker, which must stay alone
+    env = {**cli_env(tmp_path), "AFTERVIEW_DB": str(decoy)}
+    done = subprocess.run(
+        [sys.executable, "-m", "afterview", "--db", str(db), *command],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert not decoy.parent.exists()
+    said = done.stdout + done.stderr
+    assert str(db) in said or str(tmp_path / "backups") in said  # backups names its folder
+    if command[0] == "restore":
+        assert companies_in(tmp_path, db) == set(COMPANIES)
 
 
 def test_only_the_last_seven_backups_are_kept(tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ from afterview.cli.app import db_option, main, reports_errors
 
 
 def _db_path(db: str | None) -> str:
-    from afterview.settings import db_path
+    from afterview.cli.app import tracker_path  # --db after the command, or before it
 
-    return str(db_path(db))
+    return str(tracker_path(db))
 
 
 @main.command()
