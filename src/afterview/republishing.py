@@ -51,6 +51,7 @@ class Early:
 
 _early: Early | None = None
 _named = False  # whether the publisher has been told the tracker
+_decided = False  # whether the entry point already looked (the settings read once)
 
 
 def command_named(args: list[str]) -> str | None:
@@ -70,14 +71,16 @@ def command_named(args: list[str]) -> str | None:
 
 def start_for(args: list[str]) -> None:
     """At the entry point: fork the publisher when the command may change the tracker."""
+    global _decided
     if command_named(args) in CHANGING:
         start()
+        _decided = True  # the command's own start() has nothing left to find out
 
 
 def start() -> None:
     """Fork the publisher, when a publishing address is set and a fork is safe here."""
     global _early, _named
-    if _early is not None or not hasattr(os, "fork"):
+    if _early is not None or _decided or not hasattr(os, "fork"):
         return
     if "threading" in sys.modules:
         import threading
