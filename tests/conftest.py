@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +14,24 @@ from click.testing import CliRunner, Result
 
 RunCli = Callable[..., Result]
 PlanIcs = Callable[..., bytes]
+
+_CACHE_ENV = "AFTERVIEW_CACHE_DIR"
+_cache_key = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The holiday calendars are kept in a cache folder of this run, not the user's."""
+    if not os.environ.get(_CACHE_ENV):
+        folder = tempfile.mkdtemp(prefix="afterview-test-cache-")
+        os.environ[_CACHE_ENV] = folder
+        config.stash[_cache_key] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_cache_key, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        del os.environ[_CACHE_ENV]
 
 
 @pytest.fixture

@@ -413,7 +413,7 @@ def test_holiday_names_are_english_whatever_the_locale(
     clean = {k: v for k, v in os.environ.items() if k not in LOCALE_VARIABLES}
     result = subprocess.run(
         [sys.executable, "-c", script],
-        env={**clean, **env},
+        env={**clean, **env, "AFTERVIEW_CACHE_DIR": "off"},  # the library itself, asked now
         cwd=tmp_path,
         capture_output=True,
         text=True,

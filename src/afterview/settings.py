@@ -105,11 +105,14 @@ def db_path(path: str | Path | None = None) -> Path:
 
 
 def user_folder(kind: str) -> Path:
-    """The user's ``config`` or ``data`` folder for afterview, as the platform names it."""
+    """The user's ``config``, ``data`` or ``cache`` folder for afterview, as the platform
+    names it."""
     import platformdirs
 
     if kind == "config":
         return Path(platformdirs.user_config_dir("afterview"))
+    if kind == "cache":
+        return Path(platformdirs.user_cache_dir("afterview"))
     return Path(platformdirs.user_data_dir("afterview"))
 
 

@@ -167,6 +167,15 @@ def main(ctx: click.Context, db: str | None) -> None:
       afterview show northwind.toml        # the same plan in the terminal
     """
     ctx.ensure_object(dict)["db"] = db
+    from afterview.core import calendarcache
+
+    calendarcache.locate(_cache_folder)
+
+
+def _cache_folder() -> Path:
+    from afterview.settings import user_folder
+
+    return user_folder("cache")
 
 
 def user_settings() -> Settings:

@@ -1,11 +1,12 @@
 """Business days of an employer's country and region, minus the user's days off.
 
-The only module that imports the ``holidays`` library. The working days of each
-country, region and year are worked out once per process (a flag per day and a
-sorted list of day numbers), so ``bd()`` and ``roll()`` are a binary search, not a
-walk asking the holidays library about every day, and a plan or a tracker import
-asking thousands of questions stays cheap. The user's blackout dates are taken out
-per calendar."""
+The only module that imports the ``holidays`` library. What it says about each
+country, region and year (a flag per day for the working days, the holidays' names,
+the make-up working days, the weekend) is asked once and kept: for the process, as a
+sorted list of day numbers so that ``bd()`` and ``roll()`` are a binary search, and
+on disk (``calendarcache``), so that a command whose places and years were seen
+before does not load the library at all. The user's blackout dates and the customary
+closures are taken out per calendar."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ import warnings
 from bisect import bisect_left
 from collections.abc import Iterable
 from functools import cache, lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
+from afterview.core import calendarcache
+from afterview.core.calendarcache import Regions, Year
 from afterview.core.closures import CLOSURES
 from afterview.core.dates import easter_sunday
 from afterview.errors import PlaceError, close_matches
@@ -32,6 +35,10 @@ _MAX_GAP = 400
 @cache
 def _countries() -> dict[str, str]:
     """ISO code -> English country name, for every country the holidays library knows."""
+    return calendarcache.countries(_countries_asked)
+
+
+def _countries_asked() -> dict[str, str]:
     from holidays.registry import COUNTRIES
 
     # The registry names countries by class name ("UnitedKingdom"); spell them out.
@@ -51,18 +58,19 @@ def _holidays_for(country: str, subdivision: str | None) -> Any:
     return holidays.country_holidays(country, subdiv=subdivision, language="en_US")
 
 
-class _Year(NamedTuple):
-    """The working days of one year: a flag per day, and their ordinals in order."""
-
-    first: int  # the ordinal of 1 January
-    flags: bytes  # 1 for a working day, indexed by ordinal - first
-    working: tuple[int, ...]
-    gap: bool = False  # the holidays library has no (or only part of its) data this year
+@lru_cache(maxsize=64)
+def _place(country: str, subdivision: str | None) -> calendarcache.Place:
+    return calendarcache.Place(country if subdivision is None else f"{country}-{subdivision}")
 
 
 @lru_cache(maxsize=1024)
-def _employer_year(country: str, subdivision: str | None, year: int) -> _Year:
-    """What the holidays library says about every day of one year, asked once."""
+def _employer_year(country: str, subdivision: str | None, year: int) -> Year:
+    """The employer's calendar of one year: kept from an earlier run, or asked now."""
+    return _place(country, subdivision).year(year, lambda: _asked(country, subdivision, year))
+
+
+def _asked(country: str, subdivision: str | None, year: int) -> Year:
+    """What the holidays library says about every day of one year."""
     entity = _holidays_for(country, subdivision)
     start = dt.date(year, 1, 1)
     # Asking about a date fills in the year's holidays and make-up working days; a
@@ -73,17 +81,43 @@ def _employer_year(country: str, subdivision: str | None, year: int) -> _Year:
         warnings.simplefilter("always")
         _ = start in entity
         first = start.toordinal()
-        size = dt.date(year, 12, 31).toordinal() - first + 1
-        flags = bytes(
-            1 if entity.is_working_day(dt.date.fromordinal(first + k)) else 0 for k in range(size)
-        )
-    working = tuple(first + k for k in range(size) if flags[k])
+        days = [dt.date.fromordinal(o) for o in range(first, dt.date(year, 12, 31).toordinal() + 1)]
+        flags = bytes(1 if entity.is_working_day(day) else 0 for day in days)
+        names = {d.toordinal(): str(entity.get(d)) for d in entity if d.year == year}
+        make_up = frozenset(d.toordinal() for d in entity.weekend_workdays if d.year == year)
+        weekends: list[tuple[int, frozenset[int]]] = []
+        for day in days:
+            weekend = frozenset(int(w) for w in entity._get_weekend(day))
+            if not weekends or weekends[-1][1] != weekend:
+                weekends.append((day.toordinal(), weekend))
+    working = tuple(first + k for k in range(len(days)) if flags[k])
     end_year = getattr(entity, "end_year", None)
     start_year = getattr(entity, "start_year", None)
     outside = (end_year is not None and year > end_year) or (
         start_year is not None and year < start_year
     )
-    return _Year(first, flags, working, gap=bool(caught) or outside or _unpublished(entity, year))
+    lunar = None
+    if any(closure.kind == "lunar-new-year" for closure in CLOSURES.get(country, ())):
+        new_year = _lunar_new_year(year)
+        lunar = new_year.toordinal() if new_year is not None else None
+    gap = bool(caught) or outside or _unpublished(entity, year)
+    return Year(first, flags, working, gap, names, make_up, tuple(weekends), lunar)
+
+
+def _regions(country: str) -> Regions:
+    """The country's regions: kept from an earlier run, or asked now."""
+    return _place(country, None).regions(lambda: _regions_asked(country))
+
+
+def _regions_asked(country: str) -> Regions:
+    entity = _holidays_for(country, None)
+    aliases = getattr(entity, "subdivisions_aliases", {})
+    named: dict[str, list[str]] = getattr(entity, "get_subdivision_aliases", dict)()
+    return Regions(
+        [str(code) for code in entity.subdivisions],
+        {str(k).upper(): str(v) for k, v in aliases.items()},
+        {str(k): [str(n) for n in v] for k, v in named.items()},
+    )
 
 
 # Countries that set each year's holidays and make-up days by decree, published
@@ -115,13 +149,12 @@ def _closure_days(country: str, subdivision: str | None, year: int) -> dict[int,
         elif closure.kind == "easter":
             found += [easter_sunday(year) + dt.timedelta(days=k) for k in closure.offsets]
         elif closure.kind == "lunar-new-year":
-            new_year = _lunar_new_year(year)
-            if new_year is not None:
-                # The year's make-up working days are known once the year is filled in.
-                _employer_year(country, subdivision, year)
-                worked = _holidays_for(country, subdivision).weekend_workdays
+            known = _employer_year(country, subdivision, year)
+            if known.lunar_new_year is not None:
+                new_year = dt.date.fromordinal(known.lunar_new_year)
                 last = new_year + dt.timedelta(days=closure.length - 1)
-                found += [d for d in _span(new_year, last) if d not in worked]
+                # The week's make-up working days stay working days.
+                found += [d for d in _span(new_year, last) if d.toordinal() not in known.make_up]
         for day in found:
             days.setdefault(day.toordinal(), closure.name)
     return days
@@ -169,11 +202,7 @@ def check_subdivision(country: str, subdivision: str | None) -> str | None:
     """The subdivision code as the holidays library spells it, or a PlaceError."""
     if subdivision is None or not subdivision.strip():
         return None
-    entity = _holidays_for(country, None)
-    codes = [str(code) for code in entity.subdivisions]
-    aliases: dict[str, str] = {
-        str(k).upper(): str(v) for k, v in getattr(entity, "subdivisions_aliases", {}).items()
-    }
+    codes, aliases, _names = _regions(country)
     wanted = subdivision.strip().upper()
     for code in codes:
         if code.upper() == wanted:
@@ -214,15 +243,14 @@ class BusinessCalendar:
         self.blackout = frozenset(blackout)
         self.workdays = frozenset(workdays)
         self.closures = closures
-        self._entity = _holidays_for(country, subdivision)
         self._off = frozenset(d.toordinal() for d in self.blackout)
         self._on = frozenset(d.toordinal() for d in self.workdays)
-        self._years: dict[int, _Year] = {}
+        self._years: dict[int, Year] = {}
 
     def _closed(self, year: int) -> dict[int, str]:
         return _closure_days(self.country, self.subdivision, year) if self.closures else {}
 
-    def _year(self, year: int) -> _Year:
+    def _year(self, year: int) -> Year:
         """The year's working days for this calendar: the employer's, with the user's changes.
 
         Customary closures are taken out, the user's own working days put back, and
@@ -244,7 +272,7 @@ class BusinessCalendar:
                 for o in off:
                     flags[o - found.first] = 0
                 working = tuple(found.first + k for k in range(len(flags)) if flags[k])
-                found = _Year(found.first, bytes(flags), working, found.gap)
+                found = found._replace(flags=bytes(flags), working=working)
             self._years[year] = found
         return found
 
@@ -258,7 +286,7 @@ class BusinessCalendar:
             return None
         return self._closed(day.year).get(day.toordinal())
 
-    def _next_working(self, day: dt.date) -> tuple[int, _Year, int]:
+    def _next_working(self, day: dt.date) -> tuple[int, Year, int]:
         """The first business day on or after ``day``: (ordinal, its year, index in it).
 
         Gives up as the day-by-day walk did: after _MAX_GAP days without one.
@@ -294,9 +322,7 @@ class BusinessCalendar:
 
     def holiday_name(self, day: dt.date) -> str | None:
         """The public holiday on ``day``, if any."""
-        self._year(day.year)  # fills in the year, keeping the library's warnings quiet
-        name = self._entity.get(day)
-        return str(name) if name else None
+        return self._year(day.year).names.get(day.toordinal())
 
     def country_name(self) -> str:
         """The country's English name ("United Kingdom")."""
@@ -305,8 +331,8 @@ class BusinessCalendar:
     def place_name(self) -> str:
         """The region's name when there is one ("Scotland"), else the country's."""
         if self.subdivision:
-            aliases: dict[str, list[str]] = getattr(self._entity, "get_subdivision_aliases", dict)()
-            names = aliases.get(self.subdivision) or []
+            named = _regions(self.country).names
+            names = named.get(self.subdivision) or []
             if names:
                 return str(names[0])
             return f"{_countries().get(self.country, self.country)} ({self.subdivision})"
@@ -336,16 +362,17 @@ class BusinessCalendar:
         """
         wanted = wanted.lower().strip()
         found: dict[str, dt.date] = {}
+        first, last = start.toordinal(), end.toordinal()
         for year in range(start.year, end.year + 1):
-            self._year(year)  # fills in the year, keeping the library's warnings quiet
-        for when, names in sorted(self._entity.items()):
-            if not start <= when <= end:
-                continue
-            for name in str(names).split("; "):
-                simple = name.lower().replace("saint ", "st ").replace("'s", "s")
-                key = wanted.replace("saint ", "st ").replace("'s", "s")
-                if simple in (key, f"{key} day") and name not in found:
-                    found[name] = when
+            for ordinal, names in sorted(self._year(year).names.items()):
+                if not first <= ordinal <= last:
+                    continue
+                when = dt.date.fromordinal(ordinal)
+                for name in names.split("; "):
+                    simple = name.lower().replace("saint ", "st ").replace("'s", "s")
+                    key = wanted.replace("saint ", "st ").replace("'s", "s")
+                    if simple in (key, f"{key} day") and name not in found:
+                        found[name] = when
         return sorted(((d, n) for n, d in found.items()), key=lambda pair: pair[0])
 
     def make_up_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
@@ -353,14 +380,15 @@ class BusinessCalendar:
         found = []
         day = start
         while day <= end:
-            if self.is_business_day(day) and day in self._entity.weekend_workdays:
+            if self.is_business_day(day) and day.toordinal() in self._year(day.year).make_up:
                 found.append(day)
             day += ONE_DAY
         return found
 
     def is_weekend(self, day: dt.date) -> bool:
         """Whether ``day`` is a weekend day of the country (make-up working days are not)."""
-        return bool(self._entity.is_weekend(day)) and day not in self._entity.weekend_workdays
+        data, ordinal = self._year(day.year), day.toordinal()
+        return day.weekday() in data.weekend(ordinal) and ordinal not in data.make_up
 
     def is_business_day(self, day: dt.date) -> bool:
         """Whether the employer works on ``day`` and the user has not blacked it out."""
@@ -374,7 +402,7 @@ class BusinessCalendar:
         if day in self.blackout:
             return "your day off"
         name = self.holiday_name(day)
-        if name and day not in self._entity.weekend_workdays:
+        if name and day.toordinal() not in self._year(day.year).make_up:
             return name
         closed = self.closure_name(day)
         if closed:
@@ -415,7 +443,7 @@ class BusinessCalendar:
 
     def weekend_days(self, day: dt.date) -> frozenset[int]:
         """The weekday numbers (Monday 0) of the country's weekend around ``day``."""
-        return frozenset(int(w) for w in self._entity._get_weekend(day))
+        return self._year(day.year).weekend(day.toordinal())
 
     def week_end(self, day: dt.date) -> dt.date:
         """The last day of the country's weekend on or after ``day``.
