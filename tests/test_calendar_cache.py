@@ -165,6 +165,29 @@ def test_a_kept_file_that_is_not_this_installs_or_whole_is_asked_again(
     assert _kept_file(fresh, "US") == good  # written again, as the library says
 
 
+def test_a_new_version_of_the_code_that_asks_makes_the_kept_answers_stale(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Upgrading afterview (a new closures table, say) asks the library again."""
+    asker = tmp_path / "asker.py"
+    asker.write_text("# version 1\n", encoding="utf-8")
+    monkeypatch.setattr(calendarcache, "_askers", calendarcache._askers)
+    calendarcache.asked_by(str(asker))
+    assert str(asker) in calendarcache._askers
+    assert not open_calendar("US").is_business_day(THANKSGIVING)
+    kept = _kept_file(fresh, "US")
+    (fresh / "US.json").write_text(
+        json.dumps(_with_year(kept, flags="01" * 365, names={})), encoding="utf-8"
+    )
+    asker.write_text("# version 2, longer\n", encoding="utf-8")
+    calendarcache.library_stamp.cache_clear()
+    businessdays._place.cache_clear()
+    businessdays._employer_year.cache_clear()
+    assert open_calendar("US").why_not(THANKSGIVING) == "Thanksgiving Day"
+    assert _kept_file(fresh, "US")["library"] != kept["library"]
+    calendarcache.library_stamp.cache_clear()
+
+
 def _with_year(data: dict[str, object], **changes: object) -> dict[str, object]:
     answers = json.loads(json.dumps(data["answers"]))
     answers["years"]["2026"].update(changes)

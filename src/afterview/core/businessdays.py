@@ -18,11 +18,14 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any
 
-from afterview.core import calendarcache
+from afterview.core import calendarcache, closures, dates
 from afterview.core.calendarcache import Regions, Year
 from afterview.core.closures import CLOSURES
 from afterview.core.dates import easter_sunday
 from afterview.errors import PlaceError, close_matches
+
+# The answers kept on disk are worked out here, from the closures' table and dates.
+calendarcache.asked_by(__file__, closures.__file__, dates.__file__)
 
 ONE_DAY = dt.timedelta(days=1)
 

@@ -6,7 +6,8 @@ imports all of its 250 countries before it builds one. What afterview asks of it
 days of a year are working days, the holidays' names, the make-up working days, the
 weekend, the regions) does not change until the library does, so each place's answers
 are kept in a small JSON file per country and region, stamped with the library's
-version and install time. A file from another install of the library, or one that
+version and install time and with those of afterview's code that works them out
+(``asked_by``). A file from another install of either, or one that
 does not read back whole, is ignored and written again; a folder that cannot be
 written only means the library is asked every time.
 
@@ -26,12 +27,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 CACHE_ENV = "AFTERVIEW_CACHE_DIR"
-# How the answers are kept and worked out: a change to either changes this number,
-# and the files written before are written again.
+# How the answers are kept: a change changes this number, and the files written
+# before are written again. How they are worked out is the code that registers
+# with ``asked_by``: its files' install stamps are part of every file's stamp.
 FORMAT = 1
 LIBRARY = "holidays"
 
 _locate: Callable[[], Path] | None = None
+_askers: tuple[str, ...] = ()
 
 
 class Year(NamedTuple):
@@ -71,6 +74,14 @@ def locate(where: Callable[[], Path]) -> None:
     folder.cache_clear()
 
 
+def asked_by(*files: str) -> None:
+    """Name the source files that work the answers out: a new version of any of them
+    (an upgrade of afterview) makes the kept answers stale, as a new library does."""
+    global _askers
+    _askers = tuple(dict.fromkeys((*_askers, *files)))
+    library_stamp.cache_clear()
+
+
 @cache
 def folder() -> Path | None:
     """The folder of the calendar files, or None when nothing is to be kept."""
@@ -96,11 +107,13 @@ def library_stamp() -> str | None:
         version_file = Path(spec.origin).with_name("version.py")
         info = version_file.stat()
         text = version_file.read_text(encoding="utf-8")
+        own = [os.stat(name) for name in _askers]
     except (OSError, ImportError, ValueError):
         return None
     found = re.search(r"""__version__\s*=\s*["']([^"']+)["']""", text)
     version = found.group(1) if found else "unknown"
-    return f"{FORMAT}:{version}:{info.st_mtime_ns}:{info.st_size}:{version_file}"
+    code = ":".join(f"{i.st_mtime_ns}-{i.st_size}" for i in own)
+    return f"{FORMAT}:{version}:{info.st_mtime_ns}:{info.st_size}:{version_file}:{code}"
 
 
 class Place:
