@@ -363,19 +363,17 @@ class BusinessCalendar:
 
         The first of each matching name, in date order.
         """
-        wanted = wanted.lower().strip()
+        key = wanted.lower().strip().replace("saint ", "st ").replace("'s", "s")
         found: dict[str, dt.date] = {}
         first, last = start.toordinal(), end.toordinal()
         for year in range(start.year, end.year + 1):
             for ordinal, names in sorted(self._year(year).names.items()):
                 if not first <= ordinal <= last:
                     continue
-                when = dt.date.fromordinal(ordinal)
                 for name in names.split("; "):
                     simple = name.lower().replace("saint ", "st ").replace("'s", "s")
-                    key = wanted.replace("saint ", "st ").replace("'s", "s")
                     if simple in (key, f"{key} day") and name not in found:
-                        found[name] = when
+                        found[name] = dt.date.fromordinal(ordinal)
         return sorted(((d, n) for n, d in found.items()), key=lambda pair: pair[0])
 
     def make_up_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
