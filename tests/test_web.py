@@ -260,6 +260,27 @@ def test_wrong_tokens_get_one_identical_404(client: TestClient, tracked: Tracker
     right, wrong_one = (client.get(f"/{t}", follow_redirects=False) for t in (token, near))
     assert right.status_code == wrong_one.status_code == 307
     assert right.content == wrong_one.content
+    assert right.headers["location"] == f"/{token}/"
+    assert wrong_one.headers["location"] == f"/{near}/"
+
+
+def test_slash_redirect_never_names_a_scheme_or_host(tracked: Tracker) -> None:
+    """Behind an https proxy the page's redirect must not send the token to http://.
+
+    The answer is the path alone, so the client keeps its own https, host and port;
+    a Host header (forged or not) never goes into it. Names that are no token's shape
+    get the plain 404, not a redirect to one.
+    """
+    token = tracked.everyone
+    app = web.make_app(tracked.path, now=lambda: RENDER, public_url="https://feeds.example.org")
+    with TestClient(app, base_url="http://feeds.example.org") as client:
+        for host in ("feeds.example.org", "feeds.example.org:8080", "evil.example"):
+            answer = client.get(f"/{token}", headers={"Host": host}, follow_redirects=False)
+            assert (answer.status_code, answer.headers["location"]) == (307, f"/{token}/")
+        assert client.get(f"/{token}", follow_redirects=True).status_code == 200
+        for path in ("/robots.txt", "/favicon.ico", "/x", f"/feed/{token}.ics/"):
+            answer = client.get(path, follow_redirects=False)
+            assert (answer.status_code, answer.content) == (404, b"Not Found\n"), path
 
 
 def test_candidate_token_opens_only_their_interviews(client: TestClient, tracked: Tracker) -> None:

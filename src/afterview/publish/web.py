@@ -315,14 +315,30 @@ def make_app(
     async def missing(request: Request, exc: Exception) -> Response:
         return _not_found()
 
+    def to_page(request: Request) -> Response:
+        # The page's address without its final slash. The answer names no scheme and no
+        # host: the client keeps the ones it used (https behind a proxy, the port), and
+        # nothing taken from a request's headers goes into it. Any token-shaped name is
+        # sent on, right or wrong, so the answer tells nothing about the token.
+        name = request.path_params["token"]
+        if not _TOKEN_SHAPE.fullmatch(name):
+            return _not_found()
+        return Response(
+            status_code=307, headers={"Location": f"/{name}/", "Cache-Control": "no-store"}
+        )
+
     routed = Starlette(
         routes=[
             Route("/", root, methods=["GET"]),
             Route("/feed/{token}.ics", feed_file, methods=["GET"]),
             Route("/{token}/", page, methods=["GET"]),
+            Route("/{token}", to_page, methods=["GET"]),
         ],
         exception_handlers={404: missing},
     )
+    # Starlette's own slash redirects build an absolute address from the request: its
+    # scheme and Host header, not the public URL. ``to_page`` answers instead.
+    routed.router.redirect_slashes = False
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         # Subscribed calendars mostly ask "has it changed?": a 304 from memory skips the
@@ -352,6 +368,10 @@ def make_app(
 
 
 _FEED_ROUTE = re.compile(r"/feed/([^/]+)\.ics")
+
+
+# What a token looks like (``secrets.token_urlsafe``): only such a name is sent on to its page.
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 @functools.lru_cache(maxsize=256)
