@@ -463,6 +463,9 @@ def test_serve_warns_before_binding_anything_but_loopback(tracked: Tracker) -> N
         web.serve(tracked.path, "192.0.2.1", 8765, warn=heard.append)  # TEST-NET: not ours
     assert len(heard) == 1 and "personal data" in heard[0]
     assert "\n" not in str(caught.value) and "192.0.2.1:8765" in str(caught.value)
+    # The address is not this machine's: the fix is another --host, not another port.
+    assert "not an address of this machine" in str(caught.value)
+    assert caught.value.hint == "--host"
 
 
 def test_serve_reports_a_taken_port(tracked: Tracker) -> None:

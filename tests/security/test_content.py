@@ -112,6 +112,11 @@ def test_a_taken_port_has_its_own_exit_code(tmp_path: Path) -> None:
         ("serve", "--public-url", "feeds.example.org"),
         ("token", "--public-url", "https://feeds.example.org/some/path?x=1"),
         ("push", "--caldav", "http://[::1", "--user", "alex"),
+        ("token", "--public-url", "https://feeds example.org"),
+        ("token", "--public-url", 'https://a"b.org'),
+        ("token", "--public-url", "https://feeds\x01\x07.example.org"),
+        ("token", "--public-url", "https://user:pw@feeds.example.org"),
+        ("serve", "--public-url", "https://-bad-.example.org"),
     ],
 )
 def test_a_malformed_url_has_its_own_exit_code(tmp_path: Path, args: tuple[str, ...]) -> None:
@@ -148,6 +153,45 @@ def test_serving_beyond_loopback_needs_https_or_a_named_flag(tmp_path: Path) -> 
         "http://feeds.example.org",
     )
     assert plain.returncode == 16 and "https" in plain.stderr
+    # --insecure-http allows http, never a server without the name other machines use:
+    # it would answer them 421 for every address.
+    bare = run_cli(tmp_path, "serve", "--db", str(db), "--host", "0.0.0.0", "--insecure-http")
+    assert bare.returncode == 2 and "--public-url" in bare.stderr
+    assert len(bare.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("serve", "--proxy", "localhost"), "--proxy"),
+        (("serve", "--proxy", "notanip"), "--proxy"),
+        (("serve", "--proxy", ""), "--proxy"),
+        (("serve", "--proxy", "*"), "--proxy"),
+        (("serve", "--timeout", "nan"), "--timeout"),
+        (("token", "--port", "99999"), "--port"),
+        (("token", "--host", "0.0.0.0"), "--public-url"),
+        (("token", "--host", "evil host"), "--public-url"),
+    ],
+)
+def test_server_options_that_cannot_work_are_usage_errors(
+    tmp_path: Path, args: tuple[str, ...], named: str
+) -> None:
+    """A mistyped --proxy would trust nobody (or with * everybody), a NaN timeout cuts
+    every split request, a link to 0.0.0.0 opens nothing: each is one line and exit 2."""
+    result = run_cli(tmp_path, *args, "--db", str(tmp_path / "t.db"))
+    assert result.returncode == 2, result.stderr
+    assert named in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "t.db").exists()
+
+
+def test_a_public_url_is_written_as_clients_send_it(tmp_path: Path) -> None:
+    """An international name becomes its IDNA form (what browsers and Caddy send as Host)."""
+    result = run_cli(
+        tmp_path, "token", "--public-url", "https://Bücher.example:8443/", "--db",
+        str(tmp_path / "t.db"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "https://xn--bcher-kva.example:8443/" in result.stdout
 
 
 def test_a_clear_text_caldav_server_is_warned_about_once(tmp_path: Path) -> None:

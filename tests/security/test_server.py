@@ -51,9 +51,26 @@ def test_public_url_is_the_only_other_host_and_every_link_uses_it(tmp_path: Path
         assert f"{public}/feed/{token}.ics" in local.text and "127.0.0.1" not in local.text
         other = http.get(f"/{token}/", headers={"Host": "feeds.example.org.evil.example"})
         assert other.status_code == 421 and "evil" not in other.text
+        # The fully qualified spelling, with its final dot, is the same name.
+        assert http.get(f"/{token}/", headers={"Host": "feeds.example.org."}).status_code == 200
+        assert http.get("/", headers={"Host": "localhost.:8765"}).status_code == 200
+        assert http.get("/", headers={"Host": "."}).status_code == 421
     printed = run_cli(tmp_path, "token", "--db", str(db), "--public-url", public)
     assert printed.returncode == 0, printed.stderr
     assert f"feed:      {public}/feed/{token}.ics" in printed.stdout
+
+
+def test_an_international_public_name_is_answered_in_its_idna_form(tmp_path: Path) -> None:
+    """Clients (and Caddy) send Host: xn--bcher-kva.example for bücher.example."""
+    db = tmp_path / "tracker.db"
+    token = make_tracker(db)
+    with (
+        serving(db, "--public-url", "https://bücher.example") as server,
+        httpx.Client(base_url=server.base, timeout=TIMEOUT) as http,
+    ):
+        page = http.get(f"/{token}/", headers={"Host": "xn--bcher-kva.example"})
+        assert page.status_code == 200
+        assert f"https://xn--bcher-kva.example/feed/{token}.ics" in page.text
 
 
 def test_a_request_head_sent_slowly_is_cut_off_after_the_timeout(tmp_path: Path) -> None:

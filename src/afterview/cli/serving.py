@@ -45,15 +45,58 @@ def checked_url(
             f"{what} {url!r} is not an http(s) address such as https://feeds.example.org",
             hint=flag,
         )
+    host = host_in_url(parts.hostname)
+    if host is None:
+        raise URLError(f"{what} {url!r} has no valid host name in it", hint=flag)
     if with_path:
         return url.strip()
+    if parts.username is not None or parts.password is not None:
+        raise URLError(
+            f"{what} {url!r} holds a user name or password: every link would show it; "
+            "give the address alone",
+            hint=flag,
+        )
     if parts.query or parts.fragment or (parts.path not in ("", "/")):
         raise URLError(
             f"{what} {url!r} must be the server's address alone, without a path", hint=flag
         )
     if https_only and parts.scheme != "https":
         raise URLError(f"{what} {url!r} must use https", hint=flag)
-    return f"{parts.scheme}://{parts.netloc}"
+    return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}"
+
+
+def host_in_url(name: str) -> str | None:
+    """A URL's host as clients send it (IDNA-encoded, IPv6 in brackets), or None when
+    it is no host name or address."""
+    import ipaddress
+    import re
+
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        pass
+    else:
+        return f"[{address.compressed}]" if address.version == 6 else address.compressed
+    try:
+        ascii_name = name.rstrip(".").encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return None
+    label = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+    return ascii_name if re.fullmatch(rf"{label}(?:\.{label})*", ascii_name) else None
+
+
+def proxy_address(value: str) -> str:
+    """A --proxy value when it is an IP address or network, else a one-line usage error."""
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_network(value.strip(), strict=False))
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an IP address or network: name the reverse proxy by its "
+            "address, such as 127.0.0.1 or 10.0.0.0/8",
+            param_hint="--proxy",
+        ) from None
 
 
 def warn_if_clear_text(url: str, what: str) -> None:
@@ -117,7 +160,11 @@ def feed(output: str | None, candidate: str | None, db: str | None) -> None:
     "--host", default="127.0.0.1", show_default=True, help="The address `serve` listens on."
 )
 @click.option(
-    "--port", default=8765, show_default=True, type=int, help="The port `serve` listens on."
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="The port `serve` listens on.",
 )
 @click.option(
     "--public-url", metavar="URL", help="The address the world reaches `serve` at (links use it)."
@@ -140,12 +187,19 @@ def token(
       afterview token --candidate "Alex Kim" --rotate
       afterview token --public-url https://feeds.example.org
     """
-    from afterview.publish.links import base_url, feed_links
+    from afterview.publish.links import base_url, feed_links, is_loopback
     from afterview.tracker import tokens
 
-    base = base_url(host, port)
     if public_url is not None:
         base = checked_url(public_url, "the public URL", "--public-url")
+    elif is_loopback(host):
+        base = base_url(host.strip("[]"), port)
+    else:
+        # `serve` answers other machines only under its --public-url: so must the links.
+        raise click.UsageError(
+            f"links to {host or repr(host)} would not open: give the address other machines "
+            "use with --public-url (the one `afterview serve` was given)"
+        )
     with open_store(db, writing=True) as store:
         secret = tokens.feed_token(store, candidate, now=now_utc(), rotate=rotate)
     links = feed_links(base, secret)
@@ -169,9 +223,7 @@ def token(
     metavar="URL",
     help="The https address the world reaches this server at; links use it, other hosts get 421.",
 )
-@click.option(
-    "--insecure-http", is_flag=True, help="Allow --host beyond this machine without https."
-)
+@click.option("--insecure-http", is_flag=True, help="Allow an http:// --public-url (no https).")
 @click.option(
     "--proxy",
     "proxies",
@@ -200,7 +252,7 @@ def serve(
     """Serve your private page and live feed (links from `afterview token`).
 
     The feed holds personal data: it listens on this machine only unless told otherwise.
-    Beyond this machine it needs --public-url https://... (or --insecure-http).
+    Beyond this machine it needs --public-url https://... (http:// with --insecure-http).
 
     \b
     Example:
@@ -208,18 +260,25 @@ def serve(
       afterview serve --port 9000
       afterview serve --public-url https://feeds.example.org --proxy 127.0.0.1
     """
+    import math
+
     from afterview.publish import web
     from afterview.publish.links import is_loopback
 
+    if not math.isfinite(timeout):
+        raise click.BadParameter(f"{timeout} is not a number of seconds", param_hint="--timeout")
+    trusted = tuple(proxy_address(p) for p in proxies)
     public = None
     if public_url is not None:
         public = checked_url(
             public_url, "the public URL", "--public-url", https_only=not insecure_http
         )
-    if not is_loopback(host) and public is None and not insecure_http:
+    if not is_loopback(host) and public is None:
+        # Requests must name the server's public host: without one, only loopback names
+        # would be answered, and other machines would get 421 for every address.
         raise click.UsageError(
-            f"serving on {host} reaches other machines: give --public-url https://... "
-            "(or --insecure-http to serve plain http anyway)"
+            f"serving on {host or repr(host)} reaches other machines: give the address "
+            "they use with --public-url https://... (or an http:// one with --insecure-http)"
         )
     settings = user_settings()
     with open_store(db) as store:  # creates the default folder
@@ -234,7 +293,7 @@ def serve(
             "(Ctrl+C stops; afterview token for links)"
         ),
         reminder=settings.reminder_time,
-        exposure=web.Exposure(public, tuple(proxies)),
+        exposure=web.Exposure(public, trusted),
         timeout=timeout,
     )
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email.utils
+import errno
 import functools
 import logging
 import re
@@ -511,7 +512,9 @@ def host_name(header: str) -> str | None:
         return None
     if value.startswith("["):
         return value[: value.index("]") + 1].casefold()
-    return value.rsplit(":", 1)[0].casefold() if ":" in value else value.casefold()
+    name = value.rsplit(":", 1)[0] if ":" in value else value
+    # "feeds.example.org." is the same name, written fully qualified.
+    return name.removesuffix(".").casefold() if name != "." else None
 
 
 class Guard:
@@ -770,6 +773,18 @@ def listen(host: str, port: int) -> socket.socket:
     except OSError as error:
         sock.close()
         reason = error.strerror or str(error)
+        if error.errno == errno.EADDRNOTAVAIL:
+            raise AddressError(
+                f"cannot serve on {host}:{port}: {host} is not an address of this machine: "
+                "give one of its own (or 0.0.0.0 for all of them)",
+                hint="--host",
+            ) from None
+        if error.errno in (errno.EACCES, errno.EPERM):
+            raise AddressError(
+                f"cannot serve on {host}:{port}: {reason}: ports below 1024 need "
+                "administrator rights; choose a higher one",
+                hint="--port N",
+            ) from None
         raise AddressError(
             f"cannot serve on {host}:{port}: {reason}: is another afterview server running? "
             "choose another port",
