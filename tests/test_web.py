@@ -430,6 +430,33 @@ def test_timed_actions_link_to_their_local_time() -> None:
     assert outlook["allday"] == ["false"]
 
 
+def test_two_changes_in_one_second_never_get_a_304_by_date(tracked: Tracker) -> None:
+    """A client that fetched between two changes stamped in the same second must get the
+    second feed: the date is not told (nor believed) until the last change is an hour old."""
+    changed_at = dt.datetime(2026, 12, 1, 18, 0, 0, tzinfo=dt.UTC)
+    clock = Clock(changed_at + dt.timedelta(milliseconds=300))
+    with Store(tracked.path) as store:
+        tracker.skip(store, tracked.northwind, "handwritten-note", now=changed_at)
+    url = f"/feed/{tracked.everyone}.ics"
+    with TestClient(web.make_app(tracked.path, now=clock)) as client:
+        first = client.get(url)
+        assert "last-modified" not in first.headers and first.headers["etag"]
+        with Store(tracked.path) as store:  # the same second, another change
+            tracker.skip(store, tracked.northwind, "check-in-2", now=changed_at)
+        clock.now = changed_at + dt.timedelta(milliseconds=800)
+        since = {"If-Modified-Since": _http_date(changed_at)}
+        second = client.get(url, headers=since)
+        assert second.status_code == 200 and second.content != first.content
+        # An hour on, the date is told and believed again.
+        clock.now = changed_at + web.SETTLE
+        settled = client.get(url)
+        assert settled.headers["last-modified"] == _http_date(changed_at)
+        assert client.get(url, headers=since).status_code == 304
+        # A date later than the server's clock was never sent by it: ignored.
+        future = {"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}
+        assert client.get(url, headers=future).status_code == 200
+
+
 def test_conditional_helpers_follow_rfc_9110() -> None:
     """Weak comparison for If-None-Match; HTTP dates compared to the second."""
     assert web.etag_matches('W/"a", "b"', '"a"')

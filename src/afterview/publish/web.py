@@ -15,6 +15,7 @@ the connection cap) and the listening socket all speak those libraries' interfac
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import email.utils
 import errno
@@ -52,6 +53,9 @@ DEFAULT_PORT = 8765
 
 
 MAX_AGE = 300  # seconds a client may reuse the feed before asking again (with its ETag)
+
+
+SETTLE = dt.timedelta(hours=1)  # how old a change is before Last-Modified tells of it (as_told)
 
 
 # Rendered feeds the server keeps to answer again while nothing changed (about 1,000
@@ -134,8 +138,13 @@ def etag_matches(header: str, etag: str) -> bool:
     return any(tag.removeprefix("W/") == wanted for tag in tags)
 
 
-def not_modified_since(header: str, changed: dt.datetime | None) -> bool:
-    """If-Modified-Since: true when ``changed`` (to the second) is not after the given date."""
+def not_modified_since(
+    header: str, changed: dt.datetime | None, now: dt.datetime | None = None
+) -> bool:
+    """If-Modified-Since: true when ``changed`` (to the second) is not after the given date.
+
+    A date later than ``now`` is no date the server ever sent, and is ignored.
+    """
     if changed is None:
         return False
     try:
@@ -144,7 +153,24 @@ def not_modified_since(header: str, changed: dt.datetime | None) -> bool:
         return False  # an unreadable date is ignored (RFC 9110 13.1.3)
     if since.tzinfo is None:
         since = since.replace(tzinfo=dt.UTC)  # HTTP dates are GMT
+    if now is not None and since > now:
+        return False
     return changed.replace(microsecond=0) <= since
+
+
+def as_told(info: feed.FeedInfo, now: dt.datetime) -> feed.FeedInfo:
+    """The feed's FeedInfo as clients hear it: no Last-Modified while its change is recent.
+
+    Last-Modified counts whole seconds, and a change is stamped when its command starts:
+    two changes in one second (or one stamped a moment before another committed) can
+    give two feeds one date, and a client holding the first would be told 304 for the
+    second. Until the last change is ``SETTLE`` old, the date is not sent and an
+    If-Modified-Since is not believed (RFC 9110 8.8.2.2): the ETag still answers.
+    """
+    changed = info.last_modified
+    if changed is None or now - changed >= SETTLE:
+        return info
+    return dataclasses.replace(info, last_modified=None)
 
 
 def _not_found() -> Response:
@@ -232,14 +258,14 @@ def make_app(
         key = (version, moment.date()) if version is not None else None
         seen = remembered(token, key)
         if seen is not None:
-            info = seen.info
-            if _unchanged(request, _etag(info), info.last_modified):
+            info = as_told(seen.info, moment)
+            if _unchanged(request, _etag(info), info.last_modified, moment):
                 return Response(status_code=304, headers=_feed_headers(info))
             if seen.data is not None:
                 with remembering:  # now the most recently asked for
                     if known.get(token) is seen:
                         known[token] = known.pop(token)
-                return _feed_response(request, seen.data, info)
+                return _feed_response(request, seen.data, info, moment)
         return await run_in_threadpool(render_feed_file, request, token, key, moment)
 
     def render_feed_file(
@@ -248,7 +274,7 @@ def make_app(
         with rendering:
             seen = remembered(token, key)  # rendered while this request waited
             if seen is not None and seen.data is not None:
-                return _feed_response(request, seen.data, seen.info)
+                return _feed_response(request, seen.data, as_told(seen.info, moment), moment)
             try:
                 with open_store() as store:
                     scope = scope_of_token(store, token)
@@ -266,7 +292,7 @@ def make_app(
                     known.pop(token, None)
                     known[token] = _Answer(key, info, data)
                     _keep_within(known, memory)
-        return _feed_response(request, data, info)
+        return _feed_response(request, data, as_told(info, moment), moment)
 
     async def page(request: Request) -> Response:
         token = request.path_params["token"]
@@ -348,12 +374,13 @@ def make_app(
             found = _FEED_ROUTE.fullmatch(scope["path"])
             if found is not None:
                 version = look()
-                key = (version, clock().date()) if version is not None else None
+                moment = clock()
+                key = (version, moment.date()) if version is not None else None
                 seen = remembered(found[1], key)
                 if seen is not None:
                     match, since = _conditions(scope)
-                    info = seen.info
-                    if _unchanged_by(match, since, _etag(info), info.last_modified):
+                    info = as_told(seen.info, moment)
+                    if _unchanged_by(match, since, _etag(info), info.last_modified, moment):
                         await send(
                             {
                                 "type": "http.response.start",
@@ -423,26 +450,33 @@ def _feed_headers(info: feed.FeedInfo) -> dict[str, str]:
     return headers
 
 
-def _unchanged(request: Request, etag: str, changed: dt.datetime | None) -> bool:
+def _unchanged(request: Request, etag: str, changed: dt.datetime | None, now: dt.datetime) -> bool:
     """Whether the client's conditional headers say it already has these bytes."""
     match = request.headers.get("if-none-match")
     since = request.headers.get("if-modified-since")
-    return _unchanged_by(match, since, etag, changed)
+    return _unchanged_by(match, since, etag, changed, now)
 
 
 def _unchanged_by(
-    match: str | None, since: str | None, etag: str, changed: dt.datetime | None
+    match: str | None,
+    since: str | None,
+    etag: str,
+    changed: dt.datetime | None,
+    now: dt.datetime,
 ) -> bool:
     """Whether If-None-Match (``match``) or If-Modified-Since (``since``) says so."""
     # If-Modified-Since only counts without If-None-Match (RFC 9110 13.2.2).
     if match is not None:
         return etag_matches(match, etag)
-    return since is not None and not_modified_since(since, changed)
+    return since is not None and not_modified_since(since, changed, now)
 
 
-def _feed_response(request: Request, data: bytes, info: feed.FeedInfo) -> Response:
+def _feed_response(
+    request: Request, data: bytes, info: feed.FeedInfo, now: dt.datetime
+) -> Response:
+    """The feed, or 304; ``info`` as clients hear it (``as_told``)."""
     headers = _feed_headers(info)
-    if _unchanged(request, headers["ETag"], info.last_modified):
+    if _unchanged(request, headers["ETag"], info.last_modified, now):
         return Response(status_code=304, headers=headers)
     headers["Content-Type"] = FEED_TYPE
     headers["Content-Length"] = str(len(data))
