@@ -132,6 +132,19 @@ def test_new_database_uses_wal_foreign_keys_and_is_private(tmp_path: Path) -> No
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_an_empty_file_made_elsewhere_becomes_a_private_tracker(tmp_path: Path) -> None:
+    """touch tracker.db (0644 under a usual umask) then a first command: the tokens it
+    will hold are the user's only; a reader that must not create refuses the empty file."""
+    path = tmp_path / "t.db"
+    path.write_bytes(b"")
+    path.chmod(0o644)
+    with pytest.raises(TrackerError, match="empty file"):
+        Store(path, create=False)
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
 def test_foreign_keys_cascade_to_events(tmp_path: Path) -> None:
     """Removing an interview removes its events (the foreign keys are on)."""
     with Store(tmp_path / "t.db") as store:

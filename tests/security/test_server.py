@@ -200,6 +200,24 @@ def test_a_rotated_token_in_a_swapped_file_is_404_within_the_same_day(tmp_path: 
         assert http.get(f"/feed/{rotated}.ics").status_code == 200
 
 
+def test_an_empty_file_put_in_the_trackers_place_is_an_error_not_a_new_tracker(
+    tmp_path: Path,
+) -> None:
+    """SQLite takes an empty file for an empty database: the server must not fill it."""
+    db = tmp_path / "tracker.db"
+    token = make_tracker(db)
+    with serving(db) as server, httpx.Client(base_url=server.base, timeout=TIMEOUT) as http:
+        assert http.get(f"/feed/{token}.ics").status_code == 200
+        empty = tmp_path / "empty"
+        empty.write_bytes(b"")
+        os.replace(empty, db)
+        assert http.get(f"/feed/{token}.ics").status_code == 500
+        assert http.get(f"/{token}/").status_code == 500
+        assert db.stat().st_size == 0
+        err = server.stop()
+    assert "empty file" in err and "Traceback" not in err
+
+
 def test_a_deleted_tracker_is_an_error_and_is_not_recreated_empty(tmp_path: Path) -> None:
     """After the file is deleted, requests get a 500 and the file stays gone."""
     db = tmp_path / "tracker.db"

@@ -13,6 +13,7 @@ they rely on, so a change of schema or of database touches this file and schema.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
@@ -219,6 +220,13 @@ class ChangeWatcher:
             self._connection = None
 
 
+def _is_empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False
+
+
 def key_of(candidate: str | None) -> str | None:
     """How candidate names are compared: case and outer spaces do not matter."""
     if candidate is None or not candidate.strip():
@@ -257,6 +265,13 @@ class Store:
             raise TrackerError(
                 f"the tracker database {self.path} is gone (moved or deleted): put it back, "
                 "or bring back a backup",
+                hint="afterview backups, afterview restore",
+            )
+        if not create and _is_empty(self.path):
+            # SQLite takes an empty file for an empty database and would start one in it.
+            raise TrackerError(
+                f"the tracker database {self.path} is an empty file now, not a tracker: put "
+                "the tracker back, or bring back a backup",
                 hint="afterview backups, afterview restore",
             )
         self._prepare_file(create_folder)
@@ -301,6 +316,10 @@ class Store:
                 raise TrackerError(
                     f"cannot create the tracker database {self.path}: {error.strerror or error}"
                 ) from None
+        elif _is_empty(self.path):
+            # An empty file made elsewhere (touch) becomes a tracker here: the user's only.
+            with contextlib.suppress(OSError):
+                os.chmod(self.path, 0o600)
 
     def _use_wal(self, timeout: float) -> None:
         # Switching to WAL needs an exclusive lock and SQLite does not wait for it, so two
