@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -398,7 +399,7 @@ def test_a_change_republishes_and_the_phone_drops_the_check_ins(
     assert name is not None
     result = run_cli("status", interview_id, "replied", "--on", "2026-12-01", "--db", db)
     assert result.exit_code == 0, result.output
-    assert "Published the feed to" in result.output
+    assert "Published the feed (titles) to" in result.output
     remote = WebDavTarget(dav.private, password).read(name)
     cancelled = {e.summary for e in by_icalendar(remote) if e.status == "CANCELLED"}
     assert cancelled == {
@@ -547,6 +548,55 @@ def test_every_command_that_changes_the_feed_republishes_it(
     assert b"northwind.example" not in published[-1]
     changed_by("restore", "1")
     assert published[-1] == published[-3]  # the restore took the second round away again
+
+
+def test_a_detail_asked_for_by_name_holds_for_the_publishes_after_changes(
+    run_cli: RunCli, dav: Dav, db: Path, password: str
+) -> None:
+    """publish --detail titles to a loopback server (whose default is full): the next
+    status must not publish the drafts, addresses and phone numbers after all."""
+    assert run_cli("config", "set", "publish", dav.private).exit_code == 0
+    first = run_cli("publish", "--detail", "titles", "--db", db)
+    assert first.exit_code == 0 and "(titles)" in first.output, first.output
+    with Store(db) as store:
+        interview_id = tracked_id(store)
+        name = publisher.published_name(store, dav.private)
+    remote = dav.root / "private" / str(name)
+    result = run_cli("status", interview_id, "replied", "--on", "2026-12-01", "--db", db)
+    assert result.exit_code == 0 and "Published the feed (titles) to" in result.output
+    data = remote.read_bytes()
+    assert b"mailto:" not in data and b"555" not in data
+    with Store(db) as store:
+        assert data == publisher.render(store, now=dt.datetime.now(dt.UTC), detail="titles")
+    # A saved publish_detail is the user's standing choice: it wins, and publish says so.
+    assert run_cli("config", "set", "publish_detail", "busy").exit_code == 0
+    full = run_cli("publish", "--detail", "full", "--db", db)
+    assert "publishes after changes use publish_detail (busy)" in full.output
+    again = run_cli("done", interview_id, "thank-you", "--db", db)
+    assert again.exit_code == 0, again.output
+    run_cli("move", interview_id, "handwritten-note", "2026-11-30", "--db", db)
+    assert b"SUMMARY:Follow-up" in remote.read_bytes()
+
+
+def test_a_publish_after_a_change_under_a_new_name_says_so(
+    run_cli: RunCli, tmp_path: Path, db: Path
+) -> None:
+    """The file's name lives beside the tracker: lost, the next publish makes a new file,
+    and the phone's link stops following. The command must say so, not only "published"."""
+    folder = tmp_path / "Dropbox"
+    folder.mkdir()
+    assert run_cli("config", "set", "publish", f"file://{folder}").exit_code == 0
+    assert run_cli("publish", "--db", db).exit_code == 0
+    with Store(db) as store:
+        interview_id = tracked_id(store)
+    shutil.rmtree(publisher.state_folder_of(db))
+    result = run_cli("status", interview_id, "replied", "--on", "2026-12-01", "--db", db)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"Published the feed (titles) to file://{folder}"
+    assert lines[1].startswith("It is a new file there, afterview-")
+    assert "run afterview publish for its subscribe links" in lines[1]
+    assert len(list(folder.iterdir())) == 2
 
 
 def test_git_file_address_publishes_to_a_bare_repository(db: Path, tmp_path: Path) -> None:

@@ -128,7 +128,7 @@ def test_the_forked_publisher_publishes_the_committed_change(setup: tuple[Path, 
         interview_id,
     )
     assert said["other"] is True
-    assert said["outcome"] == {"published": f"file://{folder}"}
+    assert said["outcome"] == {"published": f"file://{folder}", "detail": "full"}
     assert said["ended"] in (0, "reaped")  # a clean exit, once the old copy is removed
     after = the_file(folder)
     assert after != before and after == fresh_render(db)
@@ -178,7 +178,7 @@ def test_a_publisher_that_died_leaves_the_publish_to_the_command(
         interview_id,
     )
     assert said["gone"] is True
-    assert str(said["stderr"]).splitlines() == [f"Published the feed to file://{folder}"]
+    assert str(said["stderr"]).splitlines() == [f"Published the feed (full) to file://{folder}"]
     assert the_file(folder) == fresh_render(db)
 
 
@@ -203,7 +203,7 @@ def test_no_fork_while_other_threads_run_or_without_a_publish_address(
         interview_id,
     )
     assert said["forked"] is False
-    assert str(said["stderr"]).splitlines() == [f"Published the feed to file://{folder}"]
+    assert str(said["stderr"]).splitlines() == [f"Published the feed (full) to file://{folder}"]
     assert the_file(folder) == fresh_render(db)
     config_file.write_text("", encoding="utf-8")  # no publish address: nothing to fork for
     said = drive('republishing.start()\nsaid["forked"] = republishing._early is not None', db, "x")
@@ -223,7 +223,7 @@ def test_status_as_a_command_publishes_through_its_fork(setup: tuple[Path, Path,
         env={**os.environ},
     )
     assert done.returncode == 0, done.stderr
-    assert done.stderr.splitlines() == [f"Published the feed to file://{folder}"]
+    assert done.stderr.splitlines() == [f"Published the feed (full) to file://{folder}"]
     assert done.stdout.startswith(f"Recorded replied for {interview_id}.")
     assert the_file(folder) == fresh_render(db)
     unknown = subprocess.run(
@@ -269,7 +269,7 @@ def test_the_entry_point_forks_before_the_command_line_is_loaded(
     assert said == {
         "forked": True,
         "click": False,
-        "outcome": {"published": f"file://{folder}"},
+        "outcome": {"published": f"file://{folder}", "detail": "full"},
         "stderr": "",
     }
     assert the_file(folder) == fresh_render(db)

@@ -128,7 +128,7 @@ def test_sftp_republish_after_replied_and_rotate(
         name = publisher.published_name(store, url)
     assert name is not None
     result = run_cli("status", interview_id, "replied", "--on", "2026-12-01", "--db", db)
-    assert result.exit_code == 0 and "Published the feed to" in result.output
+    assert result.exit_code == 0 and "Published the feed (titles) to" in result.output
     statuses = {e.summary: e.status for e in by_icalendar((folder / name).read_bytes())}
     assert statuses["Alex Kim: Call Dana Lee at Northwind Traders to check in (2 of 2)"] == (
         "CANCELLED"

@@ -230,7 +230,7 @@ def _publisher(go: int, answer: int) -> None:
                     data = data[os.write(answer, data) :]
                 os.close(answer)  # the command goes on; what is left is done here
 
-        say(job.run(sent=lambda done: say({"published": done.where})))
+        say(job.run(sent=lambda done: say(told(done))))
         from afterview.publish import copies
 
         copies.tidy()
@@ -329,8 +329,8 @@ class _Job:
 
 
 def publish_now(tracker: Path, sent: Callable[[Published], None] | None = None) -> dict[str, str]:
-    """Publish after a change, in this process: {"published": where}, {"failed": why}, or
-    {} when no address is set or there was nothing new to send."""
+    """Publish after a change, in this process: ``told`` (where, detail...), {"failed":
+    why}, or {} when no address is set or there was nothing new to send."""
 
     def publishing() -> Published | None:
         from afterview.settings import load_settings
@@ -356,7 +356,16 @@ def _outcome_of(publishing: Callable[[], Published | None]) -> dict[str, str]:
         return {"failed": str(error)}
     except Exception as error:  # still one line: the change itself is saved
         return {"failed": f"{type(error).__name__}: {error}"}
-    return {"published": done.where} if done is not None and done.sent else {}
+    return told(done) if done is not None and done.sent else {}
+
+
+def told(done: Published) -> dict[str, str]:
+    """A publish after a change as its outcome: where, at which detail, and the file's
+    name when it is new there (calendars subscribed to an older link no longer follow)."""
+    found = {"published": done.where, "detail": done.detail}
+    if done.new_name:
+        found["name"] = done.name
+    return found
 
 
 def _password(settings: Settings, url: str, password_env: str | None) -> str | None:
@@ -420,11 +429,20 @@ def _publish_with(
     from afterview.publish import publisher
     from afterview.publish.targets import default_detail
 
+    # Asked for by name, else the setting, else what was last asked for by name for
+    # this address (so `publish --detail busy` holds for the publishes after changes).
+    level = (
+        detail
+        or settings.publish_detail
+        or publisher.chosen_detail(store, url)
+        or default_detail(url)
+    )
     return publisher.publish(
         store,
         url,
         now=dt.datetime.now(dt.UTC).replace(microsecond=0),
-        detail=detail or settings.publish_detail or default_detail(url),
+        detail=level,
+        chosen=detail is not None,
         password=password,
         reminder=settings.reminder_time,
         rotate=rotate,

@@ -30,7 +30,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 @click.option(
     "--detail",
     type=click.Choice(["full", "titles", "busy"]),
-    help="What the published file shows (default: titles, or full on this machine).",
+    help="What the published file shows, kept for this address (default: publish_detail, "
+    "else titles; full for a WebDAV server on this machine).",
 )
 @click.option(
     "--password-env",
@@ -93,6 +94,12 @@ def _publish(
     )  # fmt: skip
     for warning in done.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if detail is not None and settings.publish_detail and settings.publish_detail != detail:
+        click.echo(
+            f"note: publishes after changes use publish_detail ({settings.publish_detail}); "
+            f"to keep {detail}: afterview config set publish_detail {detail}",
+            err=True,
+        )
     if done.sent:
         again = " (after another publisher's upload)" if done.retried else ""
         click.echo(f"Published {done.size} bytes ({done.detail}) to {done.where}{again}")
@@ -125,7 +132,14 @@ def republish(db: str | None) -> None:
     if "failed" in outcome:
         _not_published(outcome["failed"])
     elif "published" in outcome:
-        click.echo(f"Published the feed to {outcome['published']}", err=True)
+        detail = f" ({outcome['detail']})" if "detail" in outcome else ""
+        click.echo(f"Published the feed{detail} to {outcome['published']}", err=True)
+        if "name" in outcome:
+            click.echo(
+                f"It is a new file there, {outcome['name']}: run afterview publish for its "
+                "subscribe links (a calendar subscribed to an older link no longer follows)",
+                err=True,
+            )
 
 
 def publishes_changes(command: F) -> F:

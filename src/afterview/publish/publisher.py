@@ -54,6 +54,7 @@ class Published:
     warnings: list[str] = field(default_factory=list)
     retried: bool = False
     removed: str | None = None  # the old name, after --rotate
+    new_name: bool = False  # a name this tracker never published under there before
 
 
 def state_folder(store: Store) -> Path:
@@ -143,8 +144,12 @@ def publish(
     rotate: bool = False,
     check_remote: bool = True,
     sent: Callable[[Published], None] | None = None,
+    chosen: bool = False,
 ) -> Published:
     """Upload the feed to ``url`` when it differs from what is there.
+
+    ``chosen``: ``detail`` was asked for by name (``--detail``), and is remembered for
+    this address (``chosen_detail``) for the publishes after changes.
 
     Without ``check_remote`` (a republish after a change) nothing is sent, not even a
     question, when the bytes equal the last ones published from here. ``sent`` hears
@@ -170,7 +175,9 @@ def publish(
             same_bytes = (
                 current is not None and known.get("copy") == current.path.name and name == old_name
             )
-            result = Published(where=key, name=name, sent=False, size=0, detail=detail)
+            result = Published(
+                where=key, name=name, sent=False, size=0, detail=detail, new_name=name != old_name
+            )
             if current is not None:
                 result.size = current.size
             if same_bytes and not check_remote:
@@ -188,6 +195,9 @@ def publish(
             else:
                 remote = target.stat(name)
                 if same_bytes and remote is not None and remote == remembered:
+                    if chosen and known.get("chosen_detail") != detail:
+                        state[key] = {**known, "chosen_detail": detail}
+                        _save_state(store, state)
                     return result
             source = plan.write()
             try:
@@ -223,6 +233,9 @@ def publish(
                 "detail": detail,
                 "published": now.astimezone(dt.UTC).isoformat(),
             }
+            remembered_choice = detail if chosen else known.get("chosen_detail")
+            if isinstance(remembered_choice, str):
+                state[key]["chosen_detail"] = remembered_choice
             _save_state(store, state)
             if old_name is not None and old_name != name:
                 target.remove(old_name)
@@ -265,6 +278,12 @@ def _locked(folder: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def chosen_detail(store: Store, url: str) -> str | None:
+    """The level of detail last asked for by name (``--detail``) for ``url``, if any."""
+    found = load_state(store).get(public_address(url), {}).get("chosen_detail")
+    return found if found in ("full", "titles", "busy") else None
 
 
 def published_name(store: Store, url: str) -> str | None:
