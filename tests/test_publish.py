@@ -204,6 +204,13 @@ def test_published_names_are_128_random_bits() -> None:
         ("http://example.org/cal/", "plain http would send the password"),
         ("https://alex:hunter2@example.org/cal/", "a password does not belong in the address"),
         ("/no/such/clone", "is not a git clone"),
+        ("http://alex@127.0.0.1:99999/private/", "Port out of range"),
+        ("https://alex@example.org:abc/cal/", "check its host and port"),
+        ("http://[::1/private/", "Invalid IPv6 URL"),
+        ("sftp://127.0.0.1:99999/x", "check its host and port"),
+        ("git+ssh://example.org:70000/x.git#pages", "check its host and port"),
+        ("sftp://example.org/www%0Amkdir%20/tmp/INJECTED", "control character"),
+        ("file:///tmp/a\nb", "control character"),
     ],
 )
 def test_bad_address_is_one_line_and_exit_12(

@@ -14,7 +14,18 @@ def target_for(url: str, password: str | None = None) -> Target:
     text = url.strip()
     if not text:
         raise PublishError(f"no address to publish to: give one of {SCHEMES}")
-    parts = urlsplit(text)
+    if any(ord(c) < 32 or ord(c) == 127 for c in unquote(text)):
+        # A newline in a path would reach an sftp batch or a git command as a command.
+        raise PublishError(
+            "the publish address holds a control character (a newline, say): give it without one"
+        )
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (a port that is no number, or past 65535, raises here)
+    except ValueError as error:
+        raise PublishError(
+            f"the publish address is not a URL ({error}): check its host and port"
+        ) from None
     scheme = parts.scheme.lower()
     if scheme and len(scheme) > 1 and parts.password:
         raise PublishError(
