@@ -232,6 +232,42 @@ def test_config_set_publish_refuses_a_password(run_cli: RunCli, config_file: Pat
     assert not config_file.exists() or "hunter2" not in config_file.read_text()
 
 
+def test_a_password_put_where_a_variable_name_belongs_is_never_printed(
+    run_cli: RunCli, config_file: Path, db: Path
+) -> None:
+    """publish_password_env = the password itself: the messages must not repeat it, and
+    afterview config set must be able to set it right (or remove a password key)."""
+    secret = "correct-horse-battery"
+    config_file.parent.mkdir(parents=True, exist_ok=True)
+    config_file.write_text(
+        f'publish = "https://alex@example.org/cal/"\npublish_password_env = "{secret}"\n',
+        encoding="utf-8",
+    )
+    shown = run_cli("config")
+    assert shown.exit_code == 9 and secret not in shown.output
+    assert "never the password itself" in shown.output
+    fixed = run_cli("config", "set", "publish_password_env", "DAV_PASSWORD")
+    assert fixed.exit_code == 0, fixed.output
+    assert secret not in config_file.read_text(encoding="utf-8")
+    flag = run_cli("publish", "--password-env", secret, "--db", db)
+    assert flag.exit_code == 12 and secret not in flag.output
+    assert "never the password itself" in flag.output
+    # A key of its own for the password: the hint must not invite the same mistake.
+    config_file.write_text(f'publish_password = "{secret}"\n', encoding="utf-8")
+    listed = run_cli("config")
+    assert listed.exit_code == 9 and secret not in listed.output
+    assert "passwords never go in the settings file" in listed.output
+    assert "did you mean" not in listed.output
+    assert run_cli("config", "set", "publish_password", "").exit_code == 0
+    assert secret not in config_file.read_text(encoding="utf-8")
+    assert run_cli("config").exit_code == 0
+    # A password in the address itself can be replaced by the address without it.
+    config_file.write_text(f'publish = "https://alex:{secret}@example.org/cal/"\n')
+    replaced = run_cli("config", "set", "publish", "https://alex@example.org/cal/")
+    assert replaced.exit_code == 0, replaced.output
+    assert secret not in config_file.read_text(encoding="utf-8")
+
+
 # ---------------------------------------------------------------------------- WebDAV
 
 

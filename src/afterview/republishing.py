@@ -375,6 +375,12 @@ def _password(settings: Settings, url: str, password_env: str | None) -> str | N
     from afterview.errors import PublishError
     from afterview.publish import publisher
 
+    if password_env is not None and not password_env.isidentifier():
+        # Not repeated: what is no variable's name may be the password itself.
+        raise PublishError(
+            "--password-env takes the name of the environment variable that holds the "
+            "password (like DAV_PASSWORD), never the password itself"
+        )
     env_name = password_env or settings.publish_password_env or PASSWORD_ENV
     password = publisher.password_for(url, env_name)
     parts = urlsplit(url)

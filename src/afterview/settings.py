@@ -129,12 +129,14 @@ def load_settings(path: Path | None = None) -> Settings:
             f"{problem}, or delete the file and set the values again",
             hint="afterview config set KEY VALUE",
         ) from None
+    return _settings_from(data, where)
+
+
+def _settings_from(data: dict[str, object], where: str) -> Settings:
     values: dict[str, str] = {}
     for key, value in data.items():
         if key not in KEYS:
-            close = close_matches(key, list(KEYS), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"keys are {', '.join(KEYS)}"
-            raise SettingsError(f"{where}: unknown setting '{key}': {hint}")
+            raise SettingsError(f"{where}: unknown setting '{key}': {_unknown_hint(key)}")
         if not isinstance(value, str):
             raise SettingsError(f"{where}: '{key}' must be text in quotes")
         try:
@@ -144,13 +146,32 @@ def load_settings(path: Path | None = None) -> Settings:
     return Settings(**values)
 
 
+def _unknown_hint(key: str) -> str:
+    if "password" in key.casefold() and not key.casefold().endswith("_env"):
+        # Suggesting publish_password_env here invites putting the password into it.
+        return (
+            "passwords never go in the settings file: put it in an environment variable "
+            "and name that variable with publish_password_env or mail_password_env (or "
+            f"use the system keyring); remove it with: afterview config set {key} ''"
+        )
+    close = close_matches(key, list(KEYS), n=1)
+    return f"did you mean '{close[0]}'?" if close else f"keys are {', '.join(KEYS)}"
+
+
+def _env_name_problem(key: str, example: str) -> SettingsError:
+    # The value is not repeated: what does not look like a variable's name may be the
+    # password itself.
+    return SettingsError(
+        f"{key} must be the name of an environment variable (letters, digits and _, like "
+        f"{example}) that holds the password, never the password itself"
+    )
+
+
 def check_value(key: str, value: str) -> str:
     """``value`` cleaned for ``key``, or a SettingsError that says what is expected."""
     value = value.strip()
     if key not in KEYS:
-        close = close_matches(key, list(KEYS), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"keys are {', '.join(KEYS)}"
-        raise SettingsError(f"unknown setting '{key}': {hint}")
+        raise SettingsError(f"unknown setting '{key}': {_unknown_hint(key)}")
     if key == "reminder":
         if not re.fullmatch(r"\d{1,2}:\d{2}", value):
             raise SettingsError(f"reminder must be a time like 09:00, not '{value}'")
@@ -173,7 +194,7 @@ def check_value(key: str, value: str) -> str:
     if key == "publish_detail" and value and value not in DETAILS:
         raise SettingsError(f"publish_detail must be full, titles or busy, not '{value}'")
     if key == "publish_password_env" and value and not re.fullmatch(r"[A-Za-z_]\w*", value):
-        raise SettingsError(f"'{value}' is not an environment variable name (like DAV_PASSWORD)")
+        raise _env_name_problem(key, "DAV_PASSWORD")
     if key in ("publish", "publish_link") and value and re.search(r"://[^/@]*:[^/@]*@", value):
         raise SettingsError(
             f"{key}: a password does not belong in the settings file: keep only the user "
@@ -190,7 +211,7 @@ def check_value(key: str, value: str) -> str:
     if key == "mail" and value and "://" not in value:
         return str(Path(value).expanduser().resolve())  # the same mailbox from any folder
     if key == "mail_password_env" and value and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
-        raise SettingsError(f"'{value}' is not an environment variable name (like MAIL_PASSWORD)")
+        raise _env_name_problem(key, "MAIL_PASSWORD")
     if key == "email" and value and not is_address(value):
         raise SettingsError(f"'{value}' is not an email address")
     return value
@@ -199,9 +220,25 @@ def check_value(key: str, value: str) -> str:
 def save_setting(key: str, value: str, path: Path | None = None) -> Settings:
     """Set one key (an empty value removes it) and save the file atomically."""
     path = path or settings_path()
-    current = load_settings(path)
-    cleaned = check_value(key, value) if value.strip() else None
-    updated = current._replace(**{key: cleaned})
+    # The file is read without the key being set, so a bad value of that key (a
+    # password where none belongs, say) can be set right, or removed, from here.
+    data: dict[str, object] = {}
+    if path.exists():
+        try:
+            data = parse_toml(read_text(path, "settings file"), str(path))
+        except FileProblem as problem:
+            raise SettingsError(
+                f"{problem}, or delete the file and set the values again",
+                hint="afterview config set KEY VALUE",
+            ) from None
+    if key not in KEYS and not value.strip() and key in data:
+        del data[key]  # an unknown key (publish_password = ...) removed
+        updated = _settings_from(data, str(path))
+    else:
+        data.pop(key, None)
+        current = _settings_from(data, str(path))
+        cleaned = check_value(key, value) if value.strip() else None
+        updated = current._replace(**{key: cleaned})
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as error:
