@@ -232,6 +232,37 @@ def test_config_set_publish_refuses_a_password(run_cli: RunCli, config_file: Pat
     assert not config_file.exists() or "hunter2" not in config_file.read_text()
 
 
+@pytest.mark.parametrize(
+    ("link", "said"),
+    [
+        ("https://example.org/cal?x=1", "without ? or #"),
+        ("example.org/cal", "not an http(s) address"),
+        ("webcal://example.org/cal", "not an http(s) address"),
+        ("https://exa mple.org/", "no valid host name"),
+        ("https://user:hunter2@example.org/cal", "user name or password"),
+    ],
+)
+def test_a_link_base_that_makes_no_link_is_refused(
+    run_cli: RunCli, db: Path, tmp_path: Path, link: str, said: str
+) -> None:
+    """--link-base and publish_link become every subscribe link: checked before use."""
+    result = run_cli("publish", "--to", f"file://{tmp_path}", "--link-base", link, "--db", db)
+    assert result.exit_code == 2 and said in result.output, result.output
+    assert "hunter2" not in result.output
+    saved = run_cli("config", "set", "publish_link", link)
+    assert saved.exit_code == 9 and said in saved.output
+
+
+def test_a_folder_that_needs_a_login_gets_no_subscribe_links(
+    run_cli: RunCli, dav: Dav, db: Path, password: str
+) -> None:
+    """Calendars cannot log in: the WebDAV address itself is no link to give them."""
+    result = run_cli("publish", "--to", dav.private, "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "subscribe:" not in result.output
+    assert "the folder needs a login, which calendars do not have" in result.output
+
+
 def test_a_password_put_where_a_variable_name_belongs_is_never_printed(
     run_cli: RunCli, config_file: Path, db: Path
 ) -> None:

@@ -195,12 +195,16 @@ def check_value(key: str, value: str) -> str:
         raise SettingsError(f"publish_detail must be full, titles or busy, not '{value}'")
     if key == "publish_password_env" and value and not re.fullmatch(r"[A-Za-z_]\w*", value):
         raise _env_name_problem(key, "DAV_PASSWORD")
-    if key in ("publish", "publish_link") and value and re.search(r"://[^/@]*:[^/@]*@", value):
+    if key == "publish" and value and re.search(r"://[^/@]*:[^/@]*@", value):
         raise SettingsError(
             f"{key}: a password does not belong in the settings file: keep only the user "
             "name in the address and put the password in an environment variable "
             "(publish_password_env) or the system keyring"
         )
+    if key == "publish_link" and value:
+        problem = link_base_problem(value)
+        if problem:
+            raise SettingsError(f"publish_link: {problem}")
     if key == "mail" and value and "://" in value and not value.startswith(("imap://", "imaps://")):
         raise SettingsError(f"mail must be imaps://user@host/FOLDER or a path, not '{value}'")
     if key == "mail" and re.search(r"://[^/@]*:[^/@]*@", value):
@@ -215,6 +219,28 @@ def check_value(key: str, value: str) -> str:
     if key == "email" and value and not is_address(value):
         raise SettingsError(f"'{value}' is not an email address")
     return value
+
+
+def link_base_problem(value: str) -> str | None:
+    """What is wrong with a public folder address for subscribe links, or None."""
+    from urllib.parse import urlsplit
+
+    example = "such as https://example.org/cal"
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 (a port that is no number raises here)
+    except ValueError as error:
+        return f"{value!r} is not a URL ({error}): give the folder's address, {example}"
+    if parts.scheme not in ("http", "https"):
+        return f"{value!r} is not an http(s) address: give the folder's address, {example}"
+    host = parts.hostname or ""
+    if not re.fullmatch(r"[\w.-]+|[0-9a-f:.]+", host):
+        return f"{value!r} has no valid host name in it: give the folder's address, {example}"
+    if parts.username is not None or parts.password is not None:
+        return f"a user name or password would be in every link: give the address alone, {example}"
+    if parts.query or parts.fragment:
+        return f"the file name is added after the folder: give it without ? or #, {example}"
+    return None
 
 
 def save_setting(key: str, value: str, path: Path | None = None) -> Settings:

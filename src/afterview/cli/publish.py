@@ -83,6 +83,12 @@ def _publish(
     from afterview.settings import load_settings
 
     settings = load_settings()
+    if link_base is not None:
+        from afterview.settings import link_base_problem
+
+        problem = link_base_problem(link_base)
+        if problem:
+            raise click.BadParameter(problem, param_hint="--link-base")
     address = url or settings.publish
     if not address:
         raise PublishError(
@@ -110,8 +116,15 @@ def _publish(
         click.echo(f"removed:   {done.removed} (the old links stop working)")
     link = public_link(address, done.name, link_base or settings.publish_link)
     if link is None:
+        from urllib.parse import urlsplit
+
+        why = (
+            "the folder needs a login, which calendars do not have: "
+            if urlsplit(address).username
+            else ""
+        )
         click.echo(
-            "Subscribe links: give --link-base with the folder's public https address "
+            f"Subscribe links: {why}give --link-base with the folder's public https address "
             "(or afterview config set publish_link URL)"
         )
         return

@@ -117,6 +117,8 @@ def public_link(url: str, name: str, link_base: str | None) -> str | None:
     if link_base:
         return link_base.rstrip("/") + "/" + name
     parts = urlsplit(url)
+    if parts.username:
+        return None  # a folder that needs a login: calendars cannot read the file there
     if parts.scheme in ("https", "davs", "http"):
         scheme = "http" if parts.scheme == "http" else "https"
         host = parts.hostname or ""
