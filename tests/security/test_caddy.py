@@ -25,6 +25,20 @@ CADDY = Path("/usr/bin/caddy")
 NAME = "feeds.example.org"
 
 
+# The global log block of docs/self-hosting.md's Caddyfile, word for word (a test below
+# holds the two together): Caddy's error log names no request's address or headers.
+LOG_BLOCK = """	log default {
+		format filter {
+			wrap console
+			fields {
+				request>uri delete
+				request>headers delete
+			}
+		}
+	}
+"""
+
+
 CADDYFILE = """{{
 	admin off
 	local_certs
@@ -35,14 +49,25 @@ CADDYFILE = """{{
 	http_port {http_port}
 	https_port {https_port}
 	auto_https disable_redirects
-}}
+{log}}}
 
 https://{name}:{https_port} {{
 	bind 127.0.0.1
 	tls internal
 	reverse_proxy 127.0.0.1:{backend}
 }}
+
+http://127.0.0.1:{down_port} {{
+	bind 127.0.0.1
+	reverse_proxy 127.0.0.1:{nothing}
+}}
 """
+
+
+def test_the_documented_caddyfile_keeps_the_log_block_tested_here() -> None:
+    """The block this test runs is the one the docs tell people to use."""
+    docs = Path(__file__).resolve().parents[2] / "docs" / "self-hosting.md"
+    assert LOG_BLOCK in docs.read_text(encoding="utf-8")
 
 
 def wait_for(path: Path, port: int, process: subprocess.Popen[str]) -> None:
@@ -67,7 +92,7 @@ def test_the_feed_is_fetched_over_https_through_caddy(tmp_path: Path) -> None:
         pytest.fail("Caddy is missing: run `make caddy` (installs the Debian package)")
     db = tmp_path / "tracker.db"
     token = make_tracker(db)
-    https_port, http_port = free_port(), free_port()
+    https_port, http_port, down_port, nothing = free_port(), free_port(), free_port(), free_port()
     public = f"https://{NAME}:{https_port}"
     storage = tmp_path / "caddy"
     with serving(db, "--public-url", public, "--proxy", "127.0.0.1") as server:
@@ -79,6 +104,9 @@ def test_the_feed_is_fetched_over_https_through_caddy(tmp_path: Path) -> None:
                 https_port=https_port,
                 name=NAME,
                 backend=server.port,
+                log=LOG_BLOCK,
+                down_port=down_port,
+                nothing=nothing,
             )
         )
         env = dict(os.environ, HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"))
@@ -106,13 +134,17 @@ def test_the_feed_is_fetched_over_https_through_caddy(tmp_path: Path) -> None:
                 pytest.raises(httpx.ConnectError),
             ):
                 untrusting.get(f"{address}/feed/{token}.ics", headers=headers, extensions=sni)
+            # afterview down (a restart, say): Caddy logs the 502 as an error.
+            down = httpx.get(f"http://127.0.0.1:{down_port}/feed/{token}.ics", timeout=TIMEOUT)
         finally:
             os.killpg(caddy.pid, signal.SIGTERM)
             try:
-                caddy.communicate(timeout=TIMEOUT)
+                _, said = caddy.communicate(timeout=TIMEOUT)
             except subprocess.TimeoutExpired:
                 os.killpg(caddy.pid, signal.SIGKILL)
-                caddy.communicate(timeout=TIMEOUT)
+                _, said = caddy.communicate(timeout=TIMEOUT)
+    assert down.status_code == 502
+    assert "connection refused" in said and token not in said
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
     assert (
