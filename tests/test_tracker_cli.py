@@ -147,6 +147,12 @@ def test_remove_asks_unless_yes(run_cli: RunCli, db: Path) -> None:
     """remove keeps the interview when the user says no, and removes it with --yes."""
     interview_id = add(run_cli, THANKSGIVING)
     assert "Kept" in ok(run_cli("remove", interview_id, input="n\n"))
+    # No answer at all (a script, input at its end): a usage line naming --yes, not
+    # "stopped" as if interrupted, and nothing removed.
+    unanswered = run_cli("remove", interview_id, input="")
+    assert unanswered.exit_code == 2 and "add --yes" in unanswered.stderr
+    assert "stopped" not in unanswered.stderr
+    assert len(json.loads(ok(run_cli("list", "--all", "--json")))) == 1
     ok(run_cli("remove", interview_id, "--yes"))
     assert json.loads(ok(run_cli("list", "--all", "--json"))) == []
 

@@ -295,9 +295,22 @@ def remove(interview_id: str, yes: bool, db: str | None) -> None:
     """
     from afterview.tracker import commands as tracker
 
-    if not yes and not click.confirm(f"Remove {interview_id} and all its actions?"):
-        click.echo("Kept.")
-        return
+    if not yes:
+        try:
+            sure = click.confirm(f"Remove {interview_id} and all its actions?")
+        except click.Abort:
+            import sys
+
+            if sys.stdin is not None and sys.stdin.isatty():
+                raise  # Ctrl-C or Ctrl-D at the question
+            click.echo(err=True)
+            raise click.UsageError(
+                "nothing answered the question (no terminal, or no more input): add --yes "
+                "to remove without asking"
+            ) from None
+        if not sure:
+            click.echo("Kept.")
+            return
     with open_store(db, writing=True) as store:
         tracker.remove(store, interview_id, now=now_utc(), me=user_settings().me)
     republish(db)
