@@ -187,6 +187,10 @@ def test_folder_publish_is_private_atomic_and_skips_unchanged(db: Path, tmp_path
         rotated = publisher.publish(store, url, now=RENDER, detail="titles", rotate=True)
     assert rotated.removed == first.name and rotated.name != first.name
     assert [f.name for f in folder.iterdir()] == [rotated.name]
+    # What stays beside the tracker names the secret file: the user's only, under any umask.
+    kept = publisher.state_folder_of(db)
+    for path in [kept, *kept.rglob("*")]:
+        assert path.stat().st_mode & 0o077 == 0, path
 
 
 def test_published_names_are_128_random_bits() -> None:

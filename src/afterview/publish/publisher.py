@@ -88,7 +88,9 @@ def load_state(store: Store) -> dict[str, dict[str, Any]]:
 def _save_state(store: Store, state: dict[str, dict[str, Any]]) -> None:
     folder = state_folder(store)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    write_atomic(_state_file(store), json.dumps(state, indent=2, sort_keys=True).encode())
+    # It names the secret files: readable by the user only, like everything here.
+    data = json.dumps(state, indent=2, sort_keys=True).encode()
+    write_atomic(_state_file(store), data, private=True)
 
 
 def render(
@@ -262,7 +264,9 @@ def _locked(folder: Path) -> Iterator[None]:
     """One publish at a time from this tracker: the state and the copies are shared."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle = (folder / "lock").open("a")
+        handle = os.fdopen(
+            os.open(folder / "lock", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a"
+        )
     except OSError as error:
         raise PublishError(
             f"cannot write beside the tracker ({folder}: {error.strerror or error}): "
