@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from afterview.errors import PublishError
 from afterview.publish import publisher
 from afterview.publish.gitpages import GitTarget
 from afterview.publish.sftp import SftpTarget
@@ -159,6 +160,49 @@ def test_sftp_missing_folder_is_one_line(run_cli: RunCli, trusted: Ssh, db: Path
     assert result.exit_code == 12
     assert len(result.output.strip().splitlines()) == 1
     assert "does not exist" in result.output
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "sftp://127.0.0.1/tmp/x/www%0Amkdir%20/tmp/x/INJECTED%0A-ls%20x",
+        "sftp://127.0.0.1/tmp/x/www%0D",
+        "sftp://alex%0Amkdir%20x@127.0.0.1/tmp/x",
+        "sftp://127.0.0.1%0A/tmp/x",
+        "git+ssh://127.0.0.1/tmp/x.git%0A",
+        "git+ssh://alex%0A@127.0.0.1/tmp/x.git",
+    ],
+)
+def test_a_control_character_in_an_ssh_address_is_refused(address: str) -> None:
+    """A newline in the path, user or host stops the target before it runs anything."""
+    target = SftpTarget if address.startswith("sftp:") else GitTarget
+    with pytest.raises(PublishError, match="holds a control character") as refused:
+        target(address)
+    assert "\n" not in str(refused.value) and "\r" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "address", ["sftp://-oProxyCommand=id@127.0.0.1/tmp/x", "git+ssh://-oProxyCommand=id@h/x.git"]
+)
+def test_a_user_name_like_an_ssh_option_is_refused(address: str) -> None:
+    """A user name beginning with '-' would reach ssh as an option."""
+    target = SftpTarget if address.startswith("sftp:") else GitTarget
+    with pytest.raises(PublishError, match="a user name cannot begin with '-'"):
+        target(address)
+
+
+def test_no_newline_reaches_an_sftp_command(trusted: Ssh, tmp_path: Path) -> None:
+    """The quoting of each path refuses a newline too: no second command reaches the host."""
+    folder = trusted.home / tmp_path.name
+    folder.mkdir()
+    target = SftpTarget(sftp_url(trusted, folder))
+    before = logins(trusted)
+    try:
+        with pytest.raises(PublishError, match="control character"):
+            target.remove(f"x\nmkdir {folder / 'INJECTED'}")
+    finally:
+        target.close()
+    assert list(folder.iterdir()) == [] and logins(trusted) == before
 
 
 # ---------------------------------------------------------------------------- git

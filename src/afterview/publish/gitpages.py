@@ -22,6 +22,7 @@ from afterview.publish.targets import (
     Conflict,
     Payload,
     Remote,
+    check_ssh_address,
     public_address,
     ssh_options,
     ssh_problem,
@@ -42,6 +43,7 @@ class GitTarget:
 
     def __init__(self, url: str, cache: Path | None = None) -> None:
         self._where = public_address(url)
+        check_ssh_address(url, self._where)
         address, _, branch = url.partition("#")
         self.branch = branch or DEFAULT_BRANCH
         if address.startswith("git+"):

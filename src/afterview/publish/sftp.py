@@ -24,6 +24,8 @@ from afterview.publish.targets import (
     Conflict,
     Payload,
     Remote,
+    check_ssh_address,
+    has_control,
     public_address,
     ssh_options,
     ssh_problem,
@@ -40,6 +42,7 @@ class SftpTarget:
         self._where = public_address(url)
         if not parts.hostname:
             raise PublishError(f"{self._where}: no host name in the address")
+        check_ssh_address(url, self._where)
         try:
             self.port = parts.port
         except ValueError:
@@ -80,7 +83,7 @@ class SftpTarget:
             args = [program, *ssh_options(), "-b", "-"]
             if self.port:
                 args += ["-P", str(self.port)]
-            args.append(self.login)
+            args += ["--", self.login]  # the login is never read as an option
             self._session = _Session(args)
         return self._session
 
@@ -120,8 +123,13 @@ class SftpTarget:
         last = lines[-1].strip() if lines else "sftp failed"
         return PublishError(f"{self.where}: {last}")
 
-    @staticmethod
-    def _quote(path: str) -> str:
+    def _quote(self, path: str) -> str:
+        """``path`` as one argument of an sftp batch command."""
+        if has_control(path):  # a newline would end the command and start another
+            raise PublishError(
+                f"{self.where}: a path with a control character cannot go into an sftp "
+                "command: give the address without one"
+            )
         return '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     def stat(self, name: str) -> Remote | None:

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from afterview.errors import PublishError
 from afterview.publish.links import is_loopback
@@ -121,6 +121,34 @@ def default_detail(url: str) -> str:
     if parts.scheme in ("http", "https", "dav", "davs") and is_loopback(parts.hostname or ""):
         return "full"
     return "titles"
+
+
+def has_control(text: str) -> bool:
+    """Whether ``text`` holds a control character (a newline, a carriage return, ...)."""
+    return any(ord(c) < 32 or ord(c) == 127 for c in text)
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters spelled out, safe for a one-line message."""
+    return "".join(f"\\x{ord(c):02x}" if has_control(c) else c for c in text)
+
+
+def check_ssh_address(url: str, where: str) -> None:
+    """Refuse what an ssh address must not hold, before anything runs.
+
+    A newline in a path would reach an sftp batch as a command of its own; a user or
+    host name beginning with ``-`` would reach ssh as an option.
+    """
+    if has_control(url) or has_control(unquote(url)):
+        raise PublishError(
+            f"{printable(where)}: the address holds a control character (a newline, say): "
+            "give it without one"
+        )
+    parts = urlsplit(url)
+    if (parts.hostname or "").startswith("-"):
+        raise PublishError(f"{where}: a host name cannot begin with '-': check the address")
+    if unquote(parts.username or "").startswith("-"):
+        raise PublishError(f"{where}: a user name cannot begin with '-': check the address")
 
 
 def ssh_options() -> list[str]:
