@@ -11,6 +11,7 @@ import pytest
 
 from afterview.errors import PublishError
 from afterview.publish import publisher
+from afterview.publish.destinations import target_for
 from afterview.publish.gitpages import GitTarget
 from afterview.publish.sftp import SftpTarget
 from afterview.publish.targets import SSH_CONFIG_ENV, Remote
@@ -203,6 +204,22 @@ def test_no_newline_reaches_an_sftp_command(trusted: Ssh, tmp_path: Path) -> Non
     finally:
         target.close()
     assert list(folder.iterdir()) == [] and logins(trusted) == before
+
+
+@pytest.mark.parametrize("tail", ["", "/", "//"])
+def test_an_sftp_address_without_a_folder_is_refused(
+    run_cli: RunCli, trusted: Ssh, db: Path, tail: str
+) -> None:
+    """sftp://host alone would publish into the host's /: one line naming a folder to give."""
+    base = f"sftp://{trusted.user}@127.0.0.1:{trusted.port}"
+    before = logins(trusted)
+    result = run_cli("publish", "--to", base + tail, "--db", db)
+    assert result.exit_code == 12, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "no folder in the address" in lines[0]
+    assert f"{base}/~/public_html" in lines[0]
+    assert logins(trusted) == before
+    target_for(f"{base}/~/public_html")  # the address suggested is one that works
 
 
 # ---------------------------------------------------------------------------- git

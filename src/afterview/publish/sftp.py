@@ -49,10 +49,18 @@ class SftpTarget:
             raise PublishError(f"{self._where}: the port is not a number") from None
         self.host = parts.hostname
         self.login = f"{parts.username}@{self.host}" if parts.username else self.host
-        path = unquote(parts.path) or "/"
-        # sftp://host/~/public_html and sftp://host/public_html: relative to the home folder.
-        if path.startswith("/~/"):
-            path = path[3:]
+        path = unquote(parts.path)
+        if path.rstrip("/") == "":
+            # Not the host's / (where sftp://host would otherwise publish), nor a guess.
+            base = self._where.rstrip("/")
+            raise PublishError(
+                f"{self._where}: no folder in the address: add the folder to publish into, "
+                f"as {base}/~/public_html (in your home folder) or {base}/var/www/cal"
+            )
+        # sftp://host/~/public_html: relative to the home folder (sftp://host/~: the home
+        # folder itself); any other path is from the host's /.
+        if path == "/~" or path.startswith("/~/"):
+            path = path[3:].rstrip("/") or "."
         self.folder = path.rstrip("/") or "/"
 
         self._session: _Session | None = None  # one sftp process, one login, per publish
@@ -70,7 +78,15 @@ class SftpTarget:
             self._session = None
 
     def _remote(self, name: str) -> str:
+        if self.folder == ".":
+            return name
         return f"{self.folder}/{name}" if self.folder != "/" else f"/{name}"
+
+    def _shown_folder(self) -> str:
+        """The folder as the address gives it: ``~/public_html`` for one in the home."""
+        if self.folder == ".":
+            return "~"
+        return self.folder if self.folder.startswith("/") else f"~/{self.folder}"
 
     def _start(self) -> _Session:
         if self._session is None:
@@ -116,8 +132,8 @@ class SftpTarget:
             )
         if "no such file" in said or "not found" in said:
             return PublishError(
-                f"{self.where}: the folder {self.folder} does not exist on {self.host}: create "
-                "it first"
+                f"{self.where}: the folder {self._shown_folder()} does not exist on "
+                f"{self.host}: create it first"
             )
         lines = [line for line in stderr.splitlines() if line.strip()]
         last = lines[-1].strip() if lines else "sftp failed"
