@@ -222,6 +222,29 @@ def test_an_sftp_address_without_a_folder_is_refused(
     target_for(f"{base}/~/public_html")  # the address suggested is one that works
 
 
+@pytest.mark.parametrize("scheme", ["sftp", "git+ssh"])
+def test_a_missing_ssh_config_is_named(
+    run_cli: RunCli,
+    sshd: Ssh,
+    db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    scheme: str,
+) -> None:
+    """AFTERVIEW_SSH_CONFIG naming no file: one line that says so, and ssh is never run."""
+    missing = tmp_path / "no-such-config"
+    monkeypatch.setenv(SSH_CONFIG_ENV, str(missing))
+    before = logins(sshd)
+    address = f"{scheme}://{sshd.user}@127.0.0.1:{sshd.port}{sshd.home}/x.git"
+    result = run_cli("publish", "--to", address, "--db", db)
+    assert result.exit_code == 12, result.output
+    assert result.output.strip().splitlines() == [
+        f"afterview: {SSH_CONFIG_ENV} names {missing}, which does not exist: give the path "
+        "of an ssh_config file, or unset it to use ~/.ssh/config"
+    ]
+    assert logins(sshd) == before
+
+
 # ---------------------------------------------------------------------------- git
 
 
@@ -305,6 +328,31 @@ def test_git_unknown_host_key_is_refused(
     assert result.exit_code == 12
     assert len(result.output.strip().splitlines()) == 1
     assert "host key is not in known_hosts" in result.output
+
+
+def test_git_ssh_config_in_a_folder_with_a_space(
+    sshd: Ssh, bare: Path, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git hands GIT_SSH_COMMAND to a shell: the ssh_config's path reaches ssh whole."""
+    spaced = tmp_path / "my ssh" / "config"
+    spaced.parent.mkdir()
+    spaced.write_text(sshd.config.read_text())
+    monkeypatch.setenv(SSH_CONFIG_ENV, str(spaced))
+    with Store(db) as store:
+        done = publisher.publish(store, git_url(sshd, bare), now=RENDER, detail="titles")
+    assert git_blob(bare, f"afterview-feed:{done.name}") == local(db, "titles")
+
+
+def test_a_git_repository_on_this_machine_needs_no_ssh_config(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No ssh runs for git+file://, so an AFTERVIEW_SSH_CONFIG naming no file is no matter."""
+    monkeypatch.setenv(SSH_CONFIG_ENV, str(tmp_path / "no-such-config"))
+    repo = tmp_path / "pages.git"
+    git("init", "-q", "--bare", repo)
+    with Store(db) as store:
+        done = publisher.publish(store, f"git+file://{repo}", now=RENDER, detail="titles")
+    assert git_blob(repo, f"afterview-feed:{done.name}") == local(db, "titles")
 
 
 def test_a_local_clone_path_publishes_to_its_branch(db: Path, tmp_path: Path) -> None:

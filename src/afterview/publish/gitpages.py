@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -53,6 +54,7 @@ class GitTarget:
         port = f"-p {parts.port} " if parts.port else ""
         self.host = f"{port}{user}{parts.hostname}" if parts.hostname else "this machine"
         self.remote = address
+        self._over_ssh = parts.scheme == "ssh"
         self.cache = cache
 
     @property
@@ -77,7 +79,8 @@ class GitTarget:
                 [program, "init", "-q", "--bare", str(self.cache)], check=True, capture_output=True
             )
         env = {**os.environ, **_IDENTITY, "GIT_TERMINAL_PROMPT": "0"}
-        env["GIT_SSH_COMMAND"] = " ".join(["ssh", *ssh_options()])
+        if self._over_ssh:  # quoted: git hands GIT_SSH_COMMAND to a shell
+            env["GIT_SSH_COMMAND"] = shlex.join(["ssh", *ssh_options()])
         try:
             done = subprocess.run(
                 [program, "--git-dir", str(self.cache), *args],

@@ -151,11 +151,30 @@ def check_ssh_address(url: str, where: str) -> None:
         raise PublishError(f"{where}: a user name cannot begin with '-': check the address")
 
 
+def _config_file() -> str | None:
+    """The ssh_config file ``AFTERVIEW_SSH_CONFIG`` names, as ssh is to be given it."""
+    value = os.environ.get(SSH_CONFIG_ENV)
+    if not value:
+        return None
+    return value if value == "none" else str(Path(value).expanduser())  # -F none: no file
+
+
 def ssh_options() -> list[str]:
-    """Options for the system ssh: never ask, never accept an unknown host key."""
+    """Options for the system ssh: never ask, never accept an unknown host key.
+
+    A PublishError when ``AFTERVIEW_SSH_CONFIG`` names no file: ssh would stop before
+    connecting, in words that read as a problem with the address.
+    """
     options = ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes"]
-    config = os.environ.get(SSH_CONFIG_ENV)
-    if config:
+    config = _config_file()
+    if config is not None and config != "none":
+        named = printable(os.environ.get(SSH_CONFIG_ENV, config))
+        fix = "give the path of an ssh_config file, or unset it to use ~/.ssh/config"
+        if not Path(config).exists():
+            raise PublishError(f"{SSH_CONFIG_ENV} names {named}, which does not exist: {fix}")
+        if Path(config).is_dir():
+            raise PublishError(f"{SSH_CONFIG_ENV} names {named}, which is a folder: {fix}")
+    if config is not None:
         options = ["-F", config, *options]
     return options
 
