@@ -150,7 +150,8 @@ def test_sftp_unknown_host_key_is_refused_never_accepted(
     assert result.exit_code == 12
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "host key is not in known_hosts" in lines[0]
-    assert f"ssh -p {sshd.port} {sshd.user}@127.0.0.1" in lines[0]
+    # The same ssh_config as the publish: the key must land in its known_hosts.
+    assert f"run 'ssh -F {sshd.stranger} -p {sshd.port} {sshd.user}@127.0.0.1' once" in lines[0]
     assert (sshd.config.parent / "empty_known_hosts").read_text() == ""
     assert list(sshd.home.glob("afterview-*.ics")) == []
 
@@ -328,6 +329,9 @@ def test_git_unknown_host_key_is_refused(
     assert result.exit_code == 12
     assert len(result.output.strip().splitlines()) == 1
     assert "host key is not in known_hosts" in result.output
+    assert f"run 'ssh -F {sshd.stranger} -p {sshd.port} {sshd.user}@127.0.0.1' once" in (
+        result.output
+    )
 
 
 def test_git_ssh_config_in_a_folder_with_a_space(

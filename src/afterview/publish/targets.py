@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -185,16 +186,20 @@ def ssh_problem(stderr: str, host: str, where: str) -> PublishError | None:
     ``host`` is what to give ssh to log in (``-p 2222 alex@example.org``).
     """
     said = stderr.lower()
+    config = _config_file()
     if "host key verification failed" in said or "no matching host key" in said:
+        # The same ssh_config as the publish, or the key lands in another known_hosts.
+        command = "ssh " + (f"-F {shlex.quote(config)} " if config else "") + host
         return PublishError(
             f"{where}: the host key is not in known_hosts (or has changed), so it is "
-            f"refused: run 'ssh {host}' once, check the fingerprint with the host's owner, "
-            "then publish again"
+            f"refused: run '{printable(command)}' once, check the fingerprint with the "
+            "host's owner, then publish again"
         )
     if "permission denied" in said:
+        where_keys = printable(config) if config and config != "none" else "~/.ssh/config"
         return PublishError(
             f"{where}: the host refused the login: add your key to the agent (ssh-add) or to "
-            "~/.ssh/config, and check the user name"
+            f"{where_keys}, and check the user name"
         )
     if "could not resolve hostname" in said or "connection refused" in said:
         return PublishError(f"{where}: cannot reach the host: check the address, try again")
