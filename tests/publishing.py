@@ -9,7 +9,8 @@ import os
 import pwd
 import subprocess
 import sys
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,6 +201,21 @@ def start_sshd(folder: Path) -> Generator[Ssh, None, None]:
         yield Ssh(port, user, trusted, stranger, home)
     finally:
         stop(process)
+
+
+@contextmanager
+def unwritable(folder: Path) -> Iterator[None]:
+    """``folder`` made so that nobody can write into it, root included (chattr +i)."""
+    folder.chmod(0o555)
+    immutable = os.geteuid() == 0  # root writes through any mode bits
+    if immutable:
+        subprocess.run(["chattr", "+i", str(folder)], check=True, capture_output=True)
+    try:
+        yield
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(folder)], check=True, capture_output=True)
+        folder.chmod(0o755)
 
 
 def git(*args: str | Path, cwd: Path | None = None, ssh_config: Path | None = None) -> str:

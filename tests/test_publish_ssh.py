@@ -20,7 +20,7 @@ from afterview.tracker import queries
 from afterview.tracker.store import Store
 from conformance.parsers import by_ical, by_icalendar
 from conftest import RunCli
-from publishing import RENDER, REPLIED_ON, Ssh, git, git_blob, start_sshd, tracked
+from publishing import RENDER, REPLIED_ON, Ssh, git, git_blob, start_sshd, tracked, unwritable
 
 
 @pytest.fixture(scope="module")
@@ -221,6 +221,24 @@ def test_an_sftp_address_without_a_folder_is_refused(
     assert f"{base}/~/public_html" in lines[0]
     assert logins(trusted) == before
     target_for(f"{base}/~/public_html")  # the address suggested is one that works
+
+
+def test_sftp_folder_the_user_cannot_write_is_not_a_login_problem(
+    run_cli: RunCli, trusted: Ssh, db: Path, tmp_path: Path
+) -> None:
+    """The host let the user in and refused the file: the line is about the folder."""
+    folder = trusted.home / tmp_path.name
+    folder.mkdir()
+    before = logins(trusted)
+    with unwritable(folder):
+        result = run_cli("publish", "--to", sftp_url(trusted, folder), "--db", db)
+    assert result.exit_code == 12, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert f"the folder {folder} on 127.0.0.1 cannot be written by {trusted.user}" in lines[0]
+    assert "login" not in lines[0]
+    assert logins(trusted) > before  # it did log in
+    assert list(folder.iterdir()) == []
 
 
 @pytest.mark.parametrize("scheme", ["sftp", "git+ssh"])

@@ -48,6 +48,7 @@ class SftpTarget:
         except ValueError:
             raise PublishError(f"{self._where}: the port is not a number") from None
         self.host = parts.hostname
+        self.user = parts.username
         self.login = f"{parts.username}@{self.host}" if parts.username else self.host
         path = unquote(parts.path)
         if path.rstrip("/") == "":
@@ -117,24 +118,34 @@ class SftpTarget:
             self.close()
             if ended.timed_out:
                 raise PublishError(f"{self.where}: sftp did not finish in {TIMEOUT} s") from None
-            raise self._problem(ended.stderr) from None
+            raise self._problem(ended.stderr, logged_in=ended.logged_in) from None
 
-    def _problem(self, stderr: str) -> PublishError:
+    def _problem(self, stderr: str, *, logged_in: bool) -> PublishError:
+        """The one line for what sftp said; ``logged_in``: sftp had taken commands."""
+        said = stderr.lower()
+        folder = self._shown_folder()
+        if logged_in:  # past the login, sftp's words are about the folder and its files
+            if "permission denied" in said:
+                who = self.user or "the user ssh logs in as"
+                return PublishError(
+                    f"{self.where}: the folder {folder} on {self.host} cannot be written by "
+                    f"{who}: give that user write access to it on the host (chown or chmod), "
+                    "or publish to a folder of theirs"
+                )
+            if "no space" in said or "quota" in said or "disk full" in said:
+                return PublishError(
+                    f"{self.where}: the host is out of space: free some; the old published "
+                    "file is left as it was"
+                )
+            if "no such file" in said or "not found" in said:
+                return PublishError(
+                    f"{self.where}: the folder {folder} does not exist on {self.host}: create "
+                    "it first"
+                )
         port = f"-p {self.port} " if self.port else ""
         known = ssh_problem(stderr, f"{port}{self.login}", self.where)
         if known is not None:
             return known
-        said = stderr.lower()
-        if "no space" in said or "quota" in said or "disk full" in said:
-            return PublishError(
-                f"{self.where}: the host is out of space: free some; the old published file "
-                "is left as it was"
-            )
-        if "no such file" in said or "not found" in said:
-            return PublishError(
-                f"{self.where}: the folder {self._shown_folder()} does not exist on "
-                f"{self.host}: create it first"
-            )
         lines = [line for line in stderr.splitlines() if line.strip()]
         last = lines[-1].strip() if lines else "sftp failed"
         return PublishError(f"{self.where}: {last}")
@@ -159,7 +170,7 @@ class SftpTarget:
         if found is None and said.strip():
             lowered = said.lower()
             if "not found" not in lowered and "no such file" not in lowered:
-                raise self._problem(said)
+                raise self._problem(said, logged_in=True)
         return found
 
     @staticmethod
