@@ -241,6 +241,31 @@ def test_sftp_folder_the_user_cannot_write_is_not_a_login_problem(
     assert list(folder.iterdir()) == []
 
 
+def test_sftp_full_disk_says_so_and_keeps_the_old_file(
+    trusted: Ssh, db: Path, tmp_path: Path
+) -> None:
+    """A write the host fails (here into /dev/full, ENOSPC) says why; the old file stays."""
+    folder = trusted.home / tmp_path.name
+    folder.mkdir()
+    url = sftp_url(trusted, folder)
+    with Store(db) as store:
+        done = publisher.publish(store, url, now=RENDER, detail="titles")
+        old = (folder / done.name).read_bytes()
+        (folder / f".{done.name}.uploading").symlink_to("/dev/full")
+        interview_id = queries.list_interviews(store, today=REPLIED_ON, include_all=True)[0].id
+        tracker.set_status(store, interview_id, "replied", on=REPLIED_ON, now=RENDER)
+        with pytest.raises(PublishError) as failed:
+            publisher.publish(store, url, now=RENDER, detail="titles")
+    said = str(failed.value)
+    assert "\n" not in said
+    assert f"the host could not write the file into {folder} (out of space or over quota?)" in (
+        said
+    )
+    assert "the old published file is left as it was" in said
+    assert (folder / done.name).read_bytes() == old
+    assert [p.name for p in folder.iterdir()] == [done.name]  # the temporary name is tidied
+
+
 @pytest.mark.parametrize("scheme", ["sftp", "git+ssh"])
 def test_a_missing_ssh_config_is_named(
     run_cli: RunCli,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import selectors
 import shutil
 import subprocess
@@ -32,6 +33,12 @@ from afterview.publish.targets import (
 )
 
 TIMEOUT = 120  # seconds for one sftp session
+
+# How sftp reports a file it could not write: SSH2_FX_FAILURE, its word for ENOSPC,
+# EDQUOT and every other error without a code of its own.
+_WRITE_FAILED = re.compile(
+    r"^(write remote|remote open|close remote|remote fsync)\b.*: failure$", re.MULTILINE
+)
 
 
 class SftpTarget:
@@ -122,7 +129,7 @@ class SftpTarget:
 
     def _problem(self, stderr: str, *, logged_in: bool) -> PublishError:
         """The one line for what sftp said; ``logged_in``: sftp had taken commands."""
-        said = stderr.lower()
+        said = stderr.lower().replace("\r", "")  # ssh's log lines end in \r\n
         folder = self._shown_folder()
         if logged_in:  # past the login, sftp's words are about the folder and its files
             if "permission denied" in said:
@@ -136,6 +143,12 @@ class SftpTarget:
                 return PublishError(
                     f"{self.where}: the host is out of space: free some; the old published "
                     "file is left as it was"
+                )
+            if _WRITE_FAILED.search(said):
+                return PublishError(
+                    f"{self.where}: the host could not write the file into {folder} (out of "
+                    "space or over quota?): free some space there and publish again; the old "
+                    "published file is left as it was"
                 )
             if "no such file" in said or "not found" in said:
                 return PublishError(
