@@ -402,6 +402,23 @@ def test_a_git_repository_on_this_machine_needs_no_ssh_config(
     assert git_blob(repo, f"afterview-feed:{done.name}") == local(db, "titles")
 
 
+def test_git_push_the_host_refuses_says_why(
+    run_cli: RunCli, trusted: Ssh, bare: Path, db: Path
+) -> None:
+    """A pre-receive hook that refuses (a quota, say): its words are in the one line."""
+    hook = bare / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'quota exceeded: 1.0 GiB of 1.0 GiB used' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    result = run_cli("publish", "--to", git_url(trusted, bare), "--db", db)
+    assert result.exit_code == 12, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert "the host refused the push to afterview-feed: quota exceeded: 1.0 GiB" in lines[0]
+    assert "pre-receive hook declined" in lines[0]
+    assert "afterview-feed is left as it was" in lines[0]
+    assert git("for-each-ref", "--format=%(refname)", cwd=bare).split() == ["refs/heads/main"]
+
+
 def test_a_local_clone_path_publishes_to_its_branch(db: Path, tmp_path: Path) -> None:
     """A clone's path is a git target too: the branch is made there, the checkout untouched."""
     clone = tmp_path / "pages"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -24,6 +25,7 @@ from afterview.publish.targets import (
     Payload,
     Remote,
     check_ssh_address,
+    printable,
     public_address,
     ssh_options,
     ssh_problem,
@@ -37,6 +39,7 @@ _IDENTITY = {
     "GIT_COMMITTER_NAME": "afterview",
     "GIT_COMMITTER_EMAIL": "afterview@localhost",
 }
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # the line clearing git puts after "remote:" lines
 
 
 class GitTarget:
@@ -105,8 +108,7 @@ class GitTarget:
             return PublishError(
                 f"{self.where}: no git repository there: create it (an empty one will do)"
             )
-        lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-        return PublishError(f"{self.where}: git failed: {lines[-1] if lines else 'no reason'}")
+        return PublishError(f"{self.where}: git failed: {_reason(stderr) or 'no reason'}")
 
     def _head(self) -> str | None:
         done = self._git("ls-remote", self.remote, f"refs/heads/{self.branch}")
@@ -157,6 +159,15 @@ class GitTarget:
         said = done.stderr.decode("utf-8", "replace")
         if "[rejected]" in said or "non-fast-forward" in said or "fetch first" in said:
             raise Conflict(f"{self.where}: someone else pushed to {self.branch} meanwhile")
+        refused = _refusal(said)
+        if refused:
+            lowered = refused.lower()
+            full = "no space" in lowered or "quota" in lowered or "disk full" in lowered
+            fix = "free some space there (or raise the quota)" if full else "fix that there"
+            raise PublishError(
+                f"{self.where}: the host refused the push to {self.branch}: {refused}: {fix} "
+                f"and publish again; {self.branch} is left as it was"
+            )
         raise self._problem(said)
 
     def _parent(self, expect: Remote | None) -> str | None:
@@ -199,3 +210,50 @@ class GitTarget:
 
     def first_checks(self) -> list[str]:
         return []
+
+
+def _lines(stderr: str) -> list[str]:
+    """What git said, line by line, without blanks or terminal codes."""
+    lines = re.split(r"[\r\n]+", _ANSI.sub("", stderr))
+    return [printable(line.strip()) for line in lines if line.strip()]
+
+
+# What git says around its reason, on every failure: that something failed, not what.
+_NOISE = (
+    "failed to push some refs",
+    "could not read from remote repository",
+    "please make sure you have the correct access rights",
+    "and the repository exists",
+)
+
+
+def _reason(stderr: str) -> str:
+    """git's own reason: its first ``fatal:`` or ``error:`` line that says what went
+    wrong, else the first line that does (what ssh said, say)."""
+    said = [line for line in _lines(stderr) if not any(n in line.lower() for n in _NOISE)]
+    for line in said:
+        if line.lower().startswith(("fatal:", "error:")):
+            return line
+    if said:
+        return said[0]
+    whole = _lines(stderr)
+    return whole[-1] if whole else ""
+
+
+def _refusal(stderr: str) -> str:
+    """Why the host refused a push, in its words (its ``remote:`` lines and the
+    reason git gives after ``[remote rejected]``), or "" when it did not say."""
+    reasons: list[str] = []
+    for line in _lines(stderr):
+        if line.startswith("remote:"):
+            text = line[len("remote:") :].strip()
+            if text:
+                reasons.append(text)
+        elif "[remote rejected]" in line and line.endswith(")") and "(" in line:
+            reasons.append(line[line.rindex("(") + 1 : -1])
+        elif line.startswith("error: remote unpack failed:"):
+            reasons.append(line[len("error: ") :])
+    if not reasons:
+        return ""
+    text = "; ".join(dict.fromkeys(reasons))  # once each, in the order said
+    return text if len(text) <= 300 else text[:297] + "..."
