@@ -76,10 +76,13 @@ class Dav:
     root: Path
     log: Path
 
+    secure: bool = False  # https, with a certificate of its own (make_certificate)
+
     @property
     def private(self) -> str:
         """The folder that needs a login, as a WebDAV address with the user name."""
-        return f"http://alex@127.0.0.1:{self.port}/private/"
+        scheme = "https" if self.secure else "http"
+        return f"{scheme}://alex@127.0.0.1:{self.port}/private/"
 
     def requests(self) -> list[str]:
         """Every request the server has answered so far: 'METHOD PATH LENGTH'."""
@@ -88,13 +91,46 @@ class Dav:
         return self.log.read_text(encoding="utf-8").splitlines()
 
 
-def start_dav(folder: Path) -> Generator[Dav, None, None]:
-    """wsgidav on a free loopback port, for as long as the generator is open."""
+def make_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (and no host name), and its key (openssl)."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def start_dav(folder: Path, tls: tuple[Path, Path] | None = None) -> Generator[Dav, None, None]:
+    """wsgidav on a free loopback port, for as long as the generator is open.
+
+    ``tls`` (a certificate and its key) serves https.
+    """
     log = folder / "requests.log"
     for _attempt in range(3):
         port = free_port()
+        command = [sys.executable, str(SERVERS / "davserver.py"), str(folder), str(port)]
+        command += [str(log), *(str(p) for p in tls or ())]
         process = subprocess.Popen(
-            [sys.executable, str(SERVERS / "davserver.py"), str(folder), str(port), str(log)],
+            command,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -104,7 +140,7 @@ def start_dav(folder: Path) -> Generator[Dav, None, None]:
     else:
         raise AssertionError("wsgidav did not start on 127.0.0.1 within the timeout")
     try:
-        yield Dav(port, folder, log)
+        yield Dav(port, folder, log, secure=tls is not None)
     finally:
         stop(process)
 

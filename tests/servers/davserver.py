@@ -3,6 +3,7 @@
 ``python davserver.py ROOT PORT LOG`` serves ROOT/private (basic auth, user alex) at
 /private/ and ROOT/public (anyone may list and write: a badly set up share) at /public/,
 and appends "METHOD PATH" to LOG for every request, so tests count what was sent.
+``python davserver.py ROOT PORT LOG CERT KEY`` serves the same over https.
 """
 
 from __future__ import annotations
@@ -61,6 +62,10 @@ def main() -> None:
     }
     app = logged(WsgiDAVApp(config), log)
     server = wsgi.Server(("127.0.0.1", port), app, numthreads=4)
+    if len(sys.argv) > 5:
+        from cheroot.ssl.builtin import BuiltinSSLAdapter
+
+        server.ssl_adapter = BuiltinSSLAdapter(sys.argv[4], sys.argv[5])
     server.start()
 
 

@@ -30,6 +30,16 @@ _PROPFIND = (
     b'<?xml version="1.0" encoding="utf-8"?>\n'
     b'<propfind xmlns="DAV:"><prop><resourcetype/></prop></propfind>'
 )
+# OpenSSL's reasons for an answer that is no TLS at all (a plain http port, say).
+_NOT_TLS = frozenset(
+    {
+        "WRONG_VERSION_NUMBER",
+        "HTTP_REQUEST",
+        "UNKNOWN_PROTOCOL",
+        "RECORD_LAYER_FAILURE",
+        "PACKET_LENGTH_TOO_LONG",
+    }
+)
 
 
 class WebDavTarget:
@@ -83,8 +93,12 @@ class WebDavTarget:
         connection = self._connection()
 
         def connect() -> None:
-            with contextlib.suppress(OSError, http.client.HTTPException):
+            try:
                 connection.connect()
+            except (OSError, http.client.HTTPException):
+                # A handshake that failed leaves a closed socket behind: drop it, or the
+                # request would write to it and see only "Bad file descriptor".
+                connection.close()
 
         self._connecting = threading.Thread(target=connect, name="afterview-dav", daemon=True)
         self._connecting.start()
@@ -147,17 +161,50 @@ class WebDavTarget:
             ) from None
         except (OSError, http.client.HTTPException) as error:
             self.close()
-            if type(error).__name__ == "SSLCertVerificationError":
-                raise PublishError(
-                    f"{self.where}: the server's certificate is not valid "
-                    f"({getattr(error, 'verify_message', error)}): fix the certificate or use "
-                    "the host's own address"
-                ) from None
+            if self.secure:
+                said = self._tls_problem(error)
+                if said is not None:
+                    raise PublishError(f"{self.where}: {said}") from None
             reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
             raise PublishError(
                 f"{self.where}: cannot reach the server ({reason}): check the address, or "
                 "try again when it is up (afterview publish)"
             ) from None
+
+    def _tls_problem(self, error: BaseException) -> str | None:
+        """What a failed TLS handshake means and what to do, or None for no TLS failure."""
+        import ssl
+
+        if isinstance(error, ssl.SSLCertVerificationError):
+            why = str(error.verify_message or error.reason or error).rstrip(".")
+            code = error.verify_code
+            if code == 62:  # X509_V_ERR_HOSTNAME_MISMATCH
+                fix = (
+                    "use the host name the certificate was made for, or ask the server's "
+                    "admin to fix it"
+                )
+            elif code == 10:  # X509_V_ERR_CERT_HAS_EXPIRED
+                fix = "the server's admin must renew it (or check this machine's clock)"
+            elif code == 9:  # X509_V_ERR_CERT_NOT_YET_VALID
+                fix = "check this machine's clock (or ask the server's admin)"
+            else:
+                fix = (
+                    "if the server uses its own certificate, point SSL_CERT_FILE at it (or "
+                    "at the CA certificate that signed it)"
+                )
+            return f"the server's certificate is not trusted ({why}): {fix}"
+        if isinstance(error, ssl.SSLError) and error.reason in _NOT_TLS:
+            return (
+                f"the server does not speak TLS (https) on port {self.port}: give the port "
+                "it serves https on (443 unless told otherwise)"
+            )
+        if isinstance(error, ssl.SSLError):
+            why = error.reason or str(error)
+            return (
+                f"the TLS handshake with the server failed ({why}): check the address and "
+                "port, or ask the server's admin"
+            )
+        return None
 
     def _exchange(
         self, method: str, path: str, body: bytes | Stream | None, headers: dict[str, str]

@@ -1,0 +1,133 @@
+"""afterview publish when the WebDAV server or the folder is not as it should be: one line
+that says what is wrong and what to do, exit 12, and the published file left as it was.
+
+The servers are real, on 127.0.0.1: wsgidav over plain http, and over https with a
+certificate of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import RunCli
+from loopback import free_port
+from publishing import Dav, make_certificate, start_dav, tracked
+
+PASSWORD = "correct-horse-battery"
+Tls = tuple[Path, Path]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A tracker holding one interview."""
+    path = tmp_path / "tracker.db"
+    tracked(path)
+    return path
+
+
+@pytest.fixture
+def password(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The WebDAV password, where afterview looks for it by default."""
+    monkeypatch.setenv("AFTERVIEW_PUBLISH_PASSWORD", PASSWORD)
+    return PASSWORD
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> Tls:
+    """A self-signed certificate for 127.0.0.1, and its key."""
+    return make_certificate(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(scope="module")
+def dav(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dav]:
+    """wsgidav over plain http."""
+    yield from start_dav(tmp_path_factory.mktemp("dav"))
+
+
+@pytest.fixture(scope="module")
+def https_dav(tmp_path_factory: pytest.TempPathFactory, tls: Tls) -> Iterator[Dav]:
+    """wsgidav over https, with the self-signed certificate."""
+    yield from start_dav(tmp_path_factory.mktemp("davs"), tls=tls)
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    """Every file in ``folder`` (hidden ones too) and its bytes."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def one_line(output: str) -> str:
+    lines = output.strip().splitlines()
+    assert len(lines) == 1, output
+    assert "Traceback" not in output
+    return lines[0]
+
+
+# ---------------------------------------------------------------------------- TLS
+
+
+def test_an_untrusted_certificate_says_so_and_ssl_cert_file_fixes_it(
+    run_cli: RunCli,
+    https_dav: Dav,
+    tls: Tls,
+    db: Path,
+    password: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A self-signed certificate is named as such, with the fix that then works."""
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    before = files_of(https_dav.root / "private")
+    result = run_cli("publish", "--to", https_dav.private, "--db", db)
+    assert result.exit_code == 12
+    assert one_line(result.output) == (
+        f"afterview: {https_dav.private}: the server's certificate is not trusted "
+        "(self-signed certificate): if the server uses its own certificate, point "
+        "SSL_CERT_FILE at it (or at the CA certificate that signed it)"
+    )
+    assert files_of(https_dav.root / "private") == before
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls[0]))
+    trusted = run_cli("publish", "--to", https_dav.private, "--db", db)
+    assert trusted.exit_code == 0, trusted.output
+    assert len(files_of(https_dav.root / "private")) == len(before) + 1
+
+
+def test_a_certificate_for_another_host_says_which_name_to_use(
+    run_cli: RunCli,
+    https_dav: Dav,
+    tls: Tls,
+    db: Path,
+    password: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Trusted, but made for 127.0.0.1 and not localhost: the host name is the problem."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls[0]))
+    url = f"https://alex@localhost:{https_dav.port}/private/"
+    result = run_cli("publish", "--to", url, "--db", db)
+    assert result.exit_code == 12
+    line = one_line(result.output)
+    assert "the server's certificate is not trusted (Hostname mismatch" in line
+    assert "use the host name the certificate was made for" in line
+
+
+@pytest.mark.parametrize("scheme", ["https", "davs"])
+def test_tls_to_a_plain_http_port_says_the_server_speaks_no_tls_there(
+    run_cli: RunCli, dav: Dav, db: Path, password: str, scheme: str
+) -> None:
+    """https:// or davs:// at a port that answers plain http."""
+    url = f"{scheme}://alex@127.0.0.1:{dav.port}/private/"
+    result = run_cli("publish", "--to", url, "--db", db)
+    assert result.exit_code == 12
+    assert one_line(result.output) == (
+        f"afterview: {url}: the server does not speak TLS (https) on port {dav.port}: give "
+        "the port it serves https on (443 unless told otherwise)"
+    )
+
+
+def test_nothing_listens_on_the_https_port(run_cli: RunCli, db: Path, password: str) -> None:
+    """The connection made early (while the file is made) fails: the reason is still given."""
+    url = f"https://alex@127.0.0.1:{free_port()}/private/"
+    result = run_cli("publish", "--to", url, "--db", db)
+    assert result.exit_code == 12
+    assert "cannot reach the server (Connection refused)" in one_line(result.output)
