@@ -119,10 +119,22 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-def start_dav(folder: Path, tls: tuple[Path, Path] | None = None) -> Generator[Dav, None, None]:
+def _file_limit(size: int) -> None:
+    # In the server's process: a write past ``size`` bytes fails, as on a full disk.
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+
+def start_dav(
+    folder: Path, tls: tuple[Path, Path] | None = None, room: int | None = None
+) -> Generator[Dav, None, None]:
     """wsgidav on a free loopback port, for as long as the generator is open.
 
-    ``tls`` (a certificate and its key) serves https.
+    ``tls`` (a certificate and its key) serves https; ``room`` lets the server write no
+    file past that many bytes (its own request log included), a disk that is full.
     """
     log = folder / "requests.log"
     for _attempt in range(3):
@@ -133,6 +145,7 @@ def start_dav(folder: Path, tls: tuple[Path, Path] | None = None) -> Generator[D
             command,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=None if room is None else lambda: _file_limit(room),
         )
         if wait_for_port(process, port):
             break
@@ -141,6 +154,27 @@ def start_dav(folder: Path, tls: tuple[Path, Path] | None = None) -> Generator[D
         raise AssertionError("wsgidav did not start on 127.0.0.1 within the timeout")
     try:
         yield Dav(port, folder, log, secure=tls is not None)
+    finally:
+        stop(process)
+
+
+def start_tls_proxy(backend: int, tls: tuple[Path, Path]) -> Generator[int, None, None]:
+    """https on a free loopback port, passed on as plain http to ``backend``; its port."""
+    for _attempt in range(3):
+        port = free_port()
+        command = [sys.executable, str(SERVERS / "tlsproxy.py"), str(port)]
+        process = subprocess.Popen(
+            [*command, *map(str, tls), str(backend)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if wait_for_port(process, port):
+            break
+        stop(process)
+    else:
+        raise AssertionError("the TLS proxy did not start on 127.0.0.1 within the timeout")
+    try:
+        yield port
     finally:
         stop(process)
 

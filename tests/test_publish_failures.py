@@ -1,8 +1,8 @@
 """afterview publish when the WebDAV server or the folder is not as it should be: one line
 that says what is wrong and what to do, exit 12, and the published file left as it was.
 
-The servers are real, on 127.0.0.1: wsgidav over plain http, and over https with a
-certificate of its own.
+The servers are real, on 127.0.0.1: wsgidav over https with a certificate of its own,
+wsgidav whose disk fills up, and wsgidav behind a proxy that changes https to http.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from afterview.publish import publisher
+from afterview.tracker.store import Store
 from conftest import RunCli
 from loopback import free_port
-from publishing import Dav, make_certificate, start_dav, tracked
+from publishing import RENDER, Dav, make_certificate, start_dav, start_tls_proxy, tracked
 
 PASSWORD = "correct-horse-battery"
 Tls = tuple[Path, Path]
@@ -131,3 +133,62 @@ def test_nothing_listens_on_the_https_port(run_cli: RunCli, db: Path, password: 
     result = run_cli("publish", "--to", url, "--db", db)
     assert result.exit_code == 12
     assert "cannot reach the server (Connection refused)" in one_line(result.output)
+
+
+# ---------------------------------------------------------------------------- the server fails
+
+
+def test_a_full_disk_answering_500_keeps_the_old_file(
+    run_cli: RunCli, db: Path, password: str, tmp_path: Path
+) -> None:
+    """wsgidav that cannot write the upload answers 500: one line, the old file untouched."""
+    generator = start_dav(tmp_path / "full", room=8000)
+    full = next(generator)
+    try:
+        with Store(db) as store:
+            first = publisher.publish(
+                store, full.private, now=RENDER, detail="busy", password=password
+            )
+            assert len(publisher.render(store, now=RENDER, detail="full")) > 8000
+        before = files_of(full.root / "private")
+        assert list(before) == [first.name]
+        result = run_cli("publish", "--to", full.private, "--detail", "full", "--db", db)
+        assert result.exit_code == 12
+        assert one_line(result.output) == (
+            f"afterview: {full.private}: the server failed while uploading (500 Internal "
+            "Server Error) (out of space, perhaps): try again later, or ask its admin if it "
+            "keeps failing; the old published file is left as it was"
+        )
+        assert any(line.startswith("PUT ") for line in full.requests())
+        assert files_of(full.root / "private") == before  # the partial upload is gone
+    finally:
+        generator.close()
+
+
+def test_a_proxy_that_breaks_move_says_to_rewrite_destination(
+    run_cli: RunCli,
+    dav: Dav,
+    tls: Tls,
+    db: Path,
+    password: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Behind a proxy that turns https into http, wsgidav answers the MOVE 502."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls[0]))
+    proxy = start_tls_proxy(dav.port, tls)
+    port = next(proxy)
+    try:
+        before = files_of(dav.root / "private")
+        url = f"https://alex@127.0.0.1:{port}/private/"
+        result = run_cli("publish", "--to", url, "--db", db)
+        assert result.exit_code == 12
+        assert one_line(result.output) == (
+            f"afterview: {url}: the server would not move the upload into place (502 Bad "
+            "Gateway): it takes the destination for another server's, as when a proxy in "
+            "front of it changes https to http or the host name; ask its admin to have the "
+            "proxy rewrite the Destination header (the old published file is left as it was)"
+        )
+        assert any(line.startswith("MOVE ") for line in dav.requests())
+        assert files_of(dav.root / "private") == before
+    finally:
+        proxy.close()

@@ -40,6 +40,16 @@ _NOT_TLS = frozenset(
         "PACKET_LENGTH_TOO_LONG",
     }
 )
+_UPLOADING = "uploading"
+_MOVING = "moving the upload into place"
+
+
+def _answer(status: int) -> str:
+    """``502 Bad Gateway``: the status with its name, when it has one."""
+    try:
+        return f"{status} {http.HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
 
 
 class WebDavTarget:
@@ -246,7 +256,28 @@ class WebDavTarget:
                 f"{self.where}: the server is out of space (507 Insufficient Storage): free "
                 "some space there; the old published file is left as it was"
             )
-        return PublishError(f"{self.where}: the server answered {status} to {doing}")
+        answer = _answer(status)
+        if status == 502 and doing == _MOVING:
+            # RFC 4918 9.9.4: the server took the Destination for another server's, as
+            # when a proxy in front of it changes the scheme or the host.
+            return PublishError(
+                f"{self.where}: the server would not move the upload into place ({answer}): "
+                "it takes the destination for another server's, as when a proxy in front of "
+                "it changes https to http or the host name; ask its admin to have the proxy "
+                "rewrite the Destination header (the old published file is left as it was)"
+            )
+        if status >= 500:
+            # A PUT goes to a temporary name, and a MOVE is all or nothing.
+            kept = {
+                _UPLOADING: "; the old published file is left as it was",
+                _MOVING: "; the published file is the old one or the new one, never half of one",
+            }.get(doing, "")
+            maybe = " (out of space, perhaps)" if doing == _UPLOADING and status == 500 else ""
+            return PublishError(
+                f"{self.where}: the server failed while {doing} ({answer}){maybe}: try "
+                f"again later, or ask its admin if it keeps failing{kept}"
+            )
+        return PublishError(f"{self.where}: the server answered {answer} to {doing}")
 
     # ------------------------------------------------------------------ the interface
 
@@ -272,7 +303,7 @@ class WebDavTarget:
         )
         if status >= 300:
             self._quietly_remove(temp)
-            raise self._fail(status, "uploading")
+            raise self._fail(status, _UPLOADING)
         # No file when we looked: one that appeared since is someone else's (Overwrite: F).
         headers = {"Destination": self._url_of(name), "Overwrite": "T" if expect else "F"}
         if expect is not None and expect.etag:
@@ -283,7 +314,7 @@ class WebDavTarget:
             raise Conflict(f"{self.where}: {name} was replaced by another publisher meanwhile")
         if status >= 300:
             self._quietly_remove(temp)
-            raise self._fail(status, "moving the upload into place")
+            raise self._fail(status, _MOVING)
 
     def _quietly_remove(self, name: str) -> None:
         # When the server is gone, the temporary file is not the feed: leave it.
