@@ -192,3 +192,22 @@ def test_a_proxy_that_breaks_move_says_to_rewrite_destination(
         assert files_of(dav.root / "private") == before
     finally:
         proxy.close()
+
+
+@pytest.mark.parametrize(
+    ("address", "destination"),
+    [
+        ("https://alex@dav.example.org/cal/", "https://dav.example.org/cal/f.ics"),
+        ("davs://alex@dav.example.org:443/cal/", "https://dav.example.org/cal/f.ics"),
+        ("https://alex@dav.example.org:8443/cal/", "https://dav.example.org:8443/cal/f.ics"),
+        ("http://alex@[::1]/cal/", "http://[::1]/cal/f.ics"),
+        ("http://alex@[::1]:8080/cal/", "http://[::1]:8080/cal/f.ics"),
+    ],
+)
+def test_the_move_destination_names_the_host_as_the_host_header_does(
+    address: str, destination: str
+) -> None:
+    """No :443 the Host header lacks, brackets around IPv6: else wsgidav answers MOVE 502."""
+    from afterview.publish.webdav import WebDavTarget
+
+    assert WebDavTarget(address, PASSWORD)._url_of("f.ics") == destination

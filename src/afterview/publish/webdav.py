@@ -86,8 +86,14 @@ class WebDavTarget:
     # ------------------------------------------------------------------ requests
 
     def _url_of(self, name: str) -> str:
+        # The host as the Host header names it (http.client leaves out the scheme's own
+        # port and brackets an IPv6 address): servers like wsgidav answer a MOVE whose
+        # Destination names the host otherwise 502, as if it were another server.
         scheme = "https" if self.secure else "http"
-        return urlunsplit((scheme, f"{self.host}:{self.port}", self._path(name), "", ""))
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        if self.port != (443 if self.secure else 80):
+            host = f"{host}:{self.port}"
+        return urlunsplit((scheme, host, self._path(name), "", ""))
 
     def _path(self, name: str) -> str:
         return self.folder + quote(name)
