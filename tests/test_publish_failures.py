@@ -211,3 +211,21 @@ def test_the_move_destination_names_the_host_as_the_host_header_does(
     from afterview.publish.webdav import WebDavTarget
 
     assert WebDavTarget(address, PASSWORD)._url_of("f.ics") == destination
+
+
+# ---------------------------------------------------------------------------- the password
+
+
+@pytest.mark.parametrize("variable", ["AFTERVIEW_PUBLISH_PASSWORD", "DAV_PW"])
+def test_an_empty_password_variable_says_it_is_empty(
+    run_cli: RunCli, dav: Dav, db: Path, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    """A variable that is set to nothing is no wrong password: say it is empty."""
+    monkeypatch.setenv(variable, "")
+    result = run_cli("publish", "--to", dav.private, "--password-env", variable, "--db", db)
+    assert result.exit_code == 12
+    assert one_line(result.output) == (
+        f"afterview: {dav.private}: the password for alex is empty: the variable that holds "
+        "it (named by --password-env, $AFTERVIEW_PUBLISH_PASSWORD unless told otherwise) is "
+        "set to nothing: put the password in it, or unset it to use the system keyring"
+    )

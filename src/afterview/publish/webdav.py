@@ -247,6 +247,13 @@ class WebDavTarget:
                     f"{self.where}: no password for {self.user}: set the variable named by "
                     "--password-env (or store it in the system keyring)"
                 )
+            if not self.password:
+                return PublishError(
+                    f"{self.where}: the password for {self.user} is empty: the variable that "
+                    "holds it (named by --password-env, $AFTERVIEW_PUBLISH_PASSWORD unless "
+                    "told otherwise) is set to nothing: put the password in it, or unset it "
+                    "to use the system keyring"
+                )
             return PublishError(
                 f"{self.where}: the server refused user {self.user} and this password: check "
                 "both (an app password, for Nextcloud)"
