@@ -229,3 +229,61 @@ def test_an_empty_password_variable_says_it_is_empty(
         "it (named by --password-env, $AFTERVIEW_PUBLISH_PASSWORD unless told otherwise) is "
         "set to nothing: put the password in it, or unset it to use the system keyring"
     )
+
+
+# ---------------------------------------------------------------------------- file://
+
+
+@pytest.mark.parametrize("address", ["file://", "file:", "file://localhost"])
+def test_a_file_address_without_a_path_is_refused(
+    run_cli: RunCli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, address: str
+) -> None:
+    """No path is no folder: nothing lands in the working folder."""
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = run_cli("publish", "--to", address, "--db", db)
+    assert result.exit_code == 12
+    assert one_line(result.output) == (
+        "afterview: file:// names no folder: give the folder's full path, as "
+        f"file://{Path.home() / 'Dropbox'}"
+    )
+    assert list(here.iterdir()) == []
+
+
+def test_a_relative_file_address_is_refused(
+    run_cli: RunCli, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """file:Dropbox would depend on where afterview runs: ask for the full path."""
+    (tmp_path / "Dropbox").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("publish", "--to", "file:Dropbox", "--db", db)
+    assert result.exit_code == 12
+    assert one_line(result.output) == (
+        f"afterview: file:Dropbox: give the folder's full path, as file://{tmp_path / 'Dropbox'}"
+    )
+    assert list((tmp_path / "Dropbox").iterdir()) == []
+
+
+def test_a_file_address_naming_a_file_says_it_is_not_a_folder(
+    run_cli: RunCli, db: Path, tmp_path: Path
+) -> None:
+    """file:///x/settings.toml is a file: say so, and name the folder it is in."""
+    settings = tmp_path / "settings.toml"
+    settings.write_text("x = 1\n")
+    result = run_cli("publish", "--to", f"file://{settings}", "--db", db)
+    assert result.exit_code == 12
+    assert one_line(result.output) == (
+        f"afterview: file://{settings} is a file, not a folder: give the folder to publish "
+        f"into (file://{tmp_path}, say)"
+    )
+    assert settings.read_text() == "x = 1\n"
+
+
+def test_a_missing_folder_is_still_no_such_folder(
+    run_cli: RunCli, db: Path, tmp_path: Path
+) -> None:
+    """A path that names nothing keeps its own message."""
+    result = run_cli("publish", "--to", f"file://{tmp_path / 'nope'}", "--db", db)
+    assert result.exit_code == 12
+    assert "no such folder: create it" in one_line(result.output)

@@ -21,13 +21,29 @@ class FolderTarget:
     """A folder on this machine."""
 
     def __init__(self, folder: Path) -> None:
+        given = str(folder)
         self.folder = folder.expanduser()
+        if given in ("", "."):
+            # Path("") is the working folder: a publish from elsewhere would land elsewhere.
+            raise PublishError(
+                "file:// names no folder: give the folder's full path, as "
+                f"file://{Path.home() / 'Dropbox'}"
+            )
+        if not self.folder.is_absolute():
+            raise PublishError(
+                f"file:{given}: give the folder's full path, as file://{self.folder.absolute()}"
+            )
 
     @property
     def where(self) -> str:
         return f"file://{self.folder}"
 
     def _check(self) -> None:
+        if self.folder.exists() and not self.folder.is_dir():
+            raise PublishError(
+                f"{self.where} is a file, not a folder: give the folder to publish into "
+                f"(file://{self.folder.parent}, say)"
+            )
         if not self.folder.is_dir():
             raise PublishError(
                 f"{self.where}: no such folder: create it (or check the path) and publish again"
