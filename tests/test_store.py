@@ -145,6 +145,16 @@ def test_an_empty_file_made_elsewhere_becomes_a_private_tracker(tmp_path: Path) 
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_a_folder_that_cannot_be_made_is_one_tracker_error(tmp_path: Path) -> None:
+    """HOME pointing at a file, say: the data folder cannot be made; a TrackerError naming
+    it and the way out, never an OSError that reaches the user as an internal error."""
+    home = tmp_path / "home"
+    home.write_text("not a folder")
+    with pytest.raises(TrackerError, match="cannot create the folder") as caught:
+        Store(home / ".local" / "share" / "afterview" / "afterview.db", create_folder=True)
+    assert caught.value.hint == "--db PATH or AFTERVIEW_DB"
+
+
 def test_foreign_keys_cascade_to_events(tmp_path: Path) -> None:
     """Removing an interview removes its events (the foreign keys are on)."""
     with Store(tmp_path / "t.db") as store:

@@ -299,7 +299,14 @@ class Store:
     def _prepare_file(self, create_folder: bool) -> None:
         folder = self.path.parent
         if create_folder:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            try:
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            except OSError as error:
+                raise TrackerError(
+                    f"cannot create the folder {folder} for the tracker database: "
+                    f"{error.strerror or error}: choose another path",
+                    hint="--db PATH or AFTERVIEW_DB",
+                ) from None
         elif not folder.is_dir():
             raise TrackerError(
                 f"cannot open the tracker database {self.path}: the folder {folder} does not "
