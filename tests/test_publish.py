@@ -164,6 +164,11 @@ def test_scrub_text_hides_addresses_numbers_and_links() -> None:
         "Call Dana at [hidden], [hidden] or [hidden]; mail [hidden], see [hidden] and [hidden]"
     )
     assert redact.scrub_text("Check in (2 of 3) on 7 Dec") == "Check in (2 of 3) on 7 Dec"
+    # A link inside brackets or ending a sentence leaves the punctuation after it.
+    assert redact.scrub_text(
+        "Acme (apply at https://acme.example/jobs/42), or www.acme.example."
+    ) == ("Acme (apply at [hidden]), or [hidden].")
+    assert redact.scrub_text("(mailto:dana@acme.example)") == "([hidden])"
 
 
 # ---------------------------------------------------------------------------- a folder

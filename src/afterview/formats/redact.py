@@ -46,8 +46,10 @@ _HIDDEN = "[hidden]"
 def _scrub_patterns() -> tuple[Any, ...]:
 
     return (
-        re.compile(r"(?i)\b(?:mailto|tel|sms|https?|webcal|ftp):\S+"),
-        re.compile(r"(?i)\bwww\.\S+"),
+        # A link ends before the punctuation that follows it in a sentence: "(see
+        # https://example.org/x)" keeps its closing bracket.
+        re.compile(r"(?i)\b(?:mailto|tel|sms|https?|webcal|ftp):\S*[^\s.,;:!?)\]}'\"]"),
+        re.compile(r"(?i)\bwww\.\S*[^\s.,;:!?)\]}'\"]"),
         re.compile(r"[\w.%+\\-]+(?:@|\s*\[at\]\s*)[\w-]+(?:\.[\w-]+)+"),
         # Seven or more digits with spaces, dots, dashes, slashes or brackets between:
         # a phone number in any country's way of writing it.
