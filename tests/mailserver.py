@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from loopback import free_port
+from loopback import make_certificate as loopback_certificate
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 USER = "alex"
@@ -33,30 +34,7 @@ UTF8_USER, UTF8_PASSWORD = "jonas", "Grüße aus Köln"
 
 def make_certificate(folder: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 and localhost, and its key."""
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1,DNS:localhost",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
+    return loopback_certificate(folder, "IP:127.0.0.1,DNS:localhost")
 
 
 def wait_for_port(port: int, timeout: float = 10.0) -> None:

@@ -15,8 +15,8 @@ import pytest
 from afterview.publish import publisher
 from afterview.tracker.store import Store
 from conftest import RunCli
-from loopback import free_port
-from publishing import RENDER, Dav, make_certificate, start_dav, start_tls_proxy, tracked
+from loopback import free_port, make_certificate
+from publishing import RENDER, Dav, start_dav, start_tls_proxy, tracked
 
 PASSWORD = "correct-horse-battery"
 Tls = tuple[Path, Path]
