@@ -221,6 +221,25 @@ def check_value(key: str, value: str) -> str:
     return value
 
 
+def host_in_url(name: str) -> str | None:
+    """A URL's host as clients send it (IDNA-encoded, IPv6 in brackets), or None when
+    it is no host name or address."""
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        pass
+    else:
+        return f"[{address.compressed}]" if address.version == 6 else address.compressed
+    try:
+        ascii_name = name.rstrip(".").encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return None
+    label = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+    return ascii_name if re.fullmatch(rf"{label}(?:\.{label})*", ascii_name) else None
+
+
 def link_base_problem(value: str) -> str | None:
     """What is wrong with a public folder address for subscribe links, or None."""
     from urllib.parse import urlsplit
@@ -233,8 +252,7 @@ def link_base_problem(value: str) -> str | None:
         return f"{value!r} is not a URL ({error}): give the folder's address, {example}"
     if parts.scheme not in ("http", "https"):
         return f"{value!r} is not an http(s) address: give the folder's address, {example}"
-    host = parts.hostname or ""
-    if not re.fullmatch(r"[\w.-]+|[0-9a-f:.]+", host):
+    if host_in_url(parts.hostname or "") is None:
         return f"{value!r} has no valid host name in it: give the folder's address, {example}"
     if parts.username is not None or parts.password is not None:
         return f"a user name or password would be in every link: give the address alone, {example}"

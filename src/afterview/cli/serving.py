@@ -45,6 +45,8 @@ def checked_url(
             f"{what} {url!r} is not an http(s) address such as https://feeds.example.org",
             hint=flag,
         )
+    from afterview.settings import host_in_url
+
     host = host_in_url(parts.hostname)
     if host is None:
         raise URLError(f"{what} {url!r} has no valid host name in it", hint=flag)
@@ -63,26 +65,6 @@ def checked_url(
     if https_only and parts.scheme != "https":
         raise URLError(f"{what} {url!r} must use https", hint=flag)
     return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}"
-
-
-def host_in_url(name: str) -> str | None:
-    """A URL's host as clients send it (IDNA-encoded, IPv6 in brackets), or None when
-    it is no host name or address."""
-    import ipaddress
-    import re
-
-    try:
-        address = ipaddress.ip_address(name)
-    except ValueError:
-        pass
-    else:
-        return f"[{address.compressed}]" if address.version == 6 else address.compressed
-    try:
-        ascii_name = name.rstrip(".").encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        return None
-    label = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
-    return ascii_name if re.fullmatch(rf"{label}(?:\.{label})*", ascii_name) else None
 
 
 def proxy_address(value: str) -> str:
